@@ -1,0 +1,58 @@
+// Package catalog gathers every check of kubevet in one explicit list.
+package catalog
+
+import (
+	"sort"
+
+	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/checks/apis"
+	"github.com/kubevet/kubevet/internal/checks/input"
+	"github.com/kubevet/kubevet/internal/checks/network"
+	"github.com/kubevet/kubevet/internal/checks/security"
+	"github.com/kubevet/kubevet/internal/checks/storage"
+	"github.com/kubevet/kubevet/internal/checks/workload"
+)
+
+// Domain is one group of checks, with the folder its fixtures live in
+// (relative to the module root).
+type Domain struct {
+	Name   string
+	Dir    string
+	Checks []*check.Check
+}
+
+// Domains lists every domain in catalog order.
+var Domains = []Domain{
+	{"input", "internal/checks/input", input.Checks},
+	{"security", "internal/checks/security", security.Checks},
+	{"workload", "internal/checks/workload", workload.Checks},
+	{"network", "internal/checks/network", network.Checks},
+	{"storage", "internal/checks/storage", storage.Checks},
+	{"apis", "internal/checks/apis", apis.Checks},
+}
+
+// All returns every check, in catalog order.
+func All() []*check.Check {
+	var out []*check.Check
+	for _, d := range Domains {
+		out = append(out, d.Checks...)
+	}
+	return out
+}
+
+// ByID returns the check with the given ID.
+func ByID(id string) (*check.Check, bool) {
+	for _, c := range All() {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+// Sorted returns every check sorted by ID.
+func Sorted() []*check.Check {
+	all := All()
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	return all
+}

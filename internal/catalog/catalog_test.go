@@ -1,0 +1,44 @@
+package catalog_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/kubevet/kubevet/internal/catalog"
+	"github.com/kubevet/kubevet/internal/checktest"
+)
+
+// TestFixtures runs every check on its fixtures and enforces that each
+// check with a Run function has fixtures showing it firing and staying
+// quiet.
+func TestFixtures(t *testing.T) {
+	all := catalog.All()
+	for _, d := range catalog.Domains {
+		t.Run(d.Name, func(t *testing.T) {
+			for _, c := range d.Checks {
+				if c.Run == nil {
+					continue // reported by the engine; tested there
+				}
+				t.Run(c.ID, func(t *testing.T) {
+					st := checktest.RunCheck(t, filepath.Join("..", "..", d.Dir, "testdata", c.ID), c, all)
+					if st.Findings == 0 || st.CleanObjects == 0 {
+						t.Errorf("check %s needs fixtures with at least one finding and one clean object; got %s", c.ID, st)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestMetadata(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range catalog.All() {
+		if err := c.Validate(); err != nil {
+			t.Error(err)
+		}
+		if seen[c.ID] {
+			t.Errorf("duplicate check ID %s", c.ID)
+		}
+		seen[c.ID] = true
+	}
+}

@@ -1,0 +1,336 @@
+// Package check defines what a kubevet check is: a fixed value with a stable
+// ID, its documentation, the objects it targets and a Run function that
+// reports findings on field paths. The engine turns paths into file, line and
+// column.
+package check
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/kubevet/kubevet/internal/manifest"
+)
+
+// Severity ranks findings. The zero value is Info.
+type Severity int
+
+// Severities, from the least to the most severe.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+var severityNames = [...]string{"info", "warning", "error"}
+
+func (s Severity) String() string {
+	if s < Info || s > Error {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity parses "error", "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	for i, n := range severityNames {
+		if s == n {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// MarshalText renders the severity name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	*s = v
+	return err
+}
+
+// Target says which objects a check looks at.
+type Target struct {
+	// Desc describes the target for the documentation.
+	Desc  string
+	Match func(*manifest.Object) bool
+}
+
+// PodSpecs targets every object that carries a pod spec: Pods, workloads and
+// custom kinds with spec.template.spec.containers.
+var PodSpecs = Target{
+	Desc:  "objects with a pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController, PodTemplate, and custom kinds with spec.template.spec.containers)",
+	Match: func(o *manifest.Object) bool { return o.PodTemplate != nil },
+}
+
+// AllObjects targets every object.
+var AllObjects = Target{Desc: "every object", Match: func(*manifest.Object) bool { return true }}
+
+// Kinds targets objects of the given kinds, written Kind or Kind.group
+// (Service, Ingress.networking.k8s.io).
+func Kinds(kinds ...string) Target {
+	want := make(map[string]bool, len(kinds))
+	for _, k := range kinds {
+		want[k] = true
+	}
+	return Target{
+		Desc: strings.Join(kinds, ", "),
+		Match: func(o *manifest.Object) bool {
+			g := o.Group()
+			if g == "" {
+				return want[o.Kind]
+			}
+			return want[o.Kind+"."+g]
+		},
+	}
+}
+
+// OptionKind is the type of a check option.
+type OptionKind int
+
+// Option kinds.
+const (
+	StringList OptionKind = iota
+	String
+	Int
+	Bool
+)
+
+func (k OptionKind) String() string {
+	return [...]string{"list of strings", "string", "integer", "boolean"}[k]
+}
+
+// Option is a setting of one check, given in the configuration file under
+// checks.<check-id>.
+type Option struct {
+	Name    string
+	Kind    OptionKind
+	Default any // []string, string, int or bool, matching Kind
+	Doc     string
+}
+
+// Check is one rule of the catalog.
+type Check struct {
+	// ID is the stable kebab-case name used in config, annotations, output
+	// and docs. It is a public interface: never rename it.
+	ID string
+	// Title is a one-line summary.
+	Title    string
+	Severity Severity
+	// Refs lists the rule IDs of ../shared/spec/aks-rules.md the check serves.
+	Refs []string
+	// Why says why it matters, Fix how to fix it; Example is a YAML snippet
+	// showing the fix.
+	Why, Fix, Example string
+	Target            Target
+	Options           []Option
+	// Disabled checks run only when the configuration enables them (they
+	// need settings, such as the list of allowed registries).
+	Disabled bool
+	// Run inspects pass.Object and reports findings. Nil for checks the
+	// engine reports itself (input diagnostics, exemptions).
+	Run func(*Pass)
+}
+
+var idRe = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// Validate checks the metadata of c once; the catalog tests call it.
+func (c *Check) Validate() error {
+	var errs []string
+	if !idRe.MatchString(c.ID) || len(c.ID) > 48 {
+		errs = append(errs, "ID must be kebab-case, at most 48 characters")
+	}
+	if c.Title == "" || strings.HasSuffix(c.Title, ".") {
+		errs = append(errs, "title must be a phrase without a final period")
+	}
+	if c.Why == "" || c.Fix == "" {
+		errs = append(errs, "why and fix must be written")
+	}
+	for _, r := range c.Refs {
+		if !regexp.MustCompile(`^[A-Z]+-\d\d$`).MatchString(r) {
+			errs = append(errs, fmt.Sprintf("ref %q is not a spec rule ID", r))
+		}
+	}
+	if c.Target.Match == nil {
+		errs = append(errs, "target is missing")
+	}
+	for _, o := range c.Options {
+		if !optionDefaultOK(o) {
+			errs = append(errs, fmt.Sprintf("option %s: default has the wrong type", o.Name))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("check %s: %s", c.ID, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func optionDefaultOK(o Option) bool {
+	switch o.Kind {
+	case StringList:
+		_, ok := o.Default.([]string)
+		return ok || o.Default == nil
+	case String:
+		_, ok := o.Default.(string)
+		return ok
+	case Int:
+		_, ok := o.Default.(int)
+		return ok
+	case Bool:
+		_, ok := o.Default.(bool)
+		return ok
+	}
+	return false
+}
+
+// Settings are the run-wide settings every check may read.
+type Settings struct {
+	// SystemNamespaces are namespaces of the platform, exempt from
+	// application rules.
+	SystemNamespaces []string
+	// KubernetesVersion is the target minor version, such as "1.34".
+	KubernetesVersion string
+	// Profile is "production" (the default), "regulated" or "dev".
+	Profile string
+	// Now is the time exemptions expire against.
+	Now time.Time
+}
+
+// DefaultSystemNamespaces are the spec's system namespaces.
+var DefaultSystemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease", "gatekeeper-system", "calico-system", "tigera-operator"}
+
+// IsSystemNamespace reports whether ns is one of the system namespaces.
+func (s *Settings) IsSystemNamespace(ns string) bool {
+	for _, n := range s.SystemNamespaces {
+		if n == ns {
+			return true
+		}
+	}
+	return false
+}
+
+// Options holds the option values of one check.
+type Options map[string]any
+
+// Strings returns a list option.
+func (o Options) Strings(name string) []string { v, _ := o[name].([]string); return v }
+
+// String returns a string option.
+func (o Options) String(name string) string { v, _ := o[name].(string); return v }
+
+// Int returns an integer option.
+func (o Options) Int(name string) int { v, _ := o[name].(int); return v }
+
+// Bool returns a boolean option.
+func (o Options) Bool(name string) bool { v, _ := o[name].(bool); return v }
+
+// DefaultOptions returns c's options at their defaults.
+func (c *Check) DefaultOptions() Options {
+	o := make(Options, len(c.Options))
+	for _, opt := range c.Options {
+		o[opt.Name] = opt.Default
+	}
+	return o
+}
+
+// ObjectRef names an object in findings.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+// RefOf returns the reference of o.
+func RefOf(o *manifest.Object) ObjectRef {
+	ns := o.Namespace
+	return ObjectRef{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: ns, Name: o.Name}
+}
+
+func (r ObjectRef) String() string {
+	s := r.Kind + "/" + r.Name
+	if r.Namespace != "" {
+		s = r.Namespace + "/" + s
+	}
+	return s
+}
+
+// Finding is one problem found.
+type Finding struct {
+	Check    string    `json:"check"`
+	Refs     []string  `json:"refs"`
+	Severity Severity  `json:"severity"`
+	Object   ObjectRef `json:"object"`
+	// NamespaceDefaulted is true when the object names no namespace and
+	// Object.Namespace is the one kubectl apply would give it.
+	NamespaceDefaulted bool   `json:"namespaceDefaulted,omitempty"`
+	File               string `json:"file,omitempty"`
+	Line               int    `json:"line,omitempty"`
+	Column             int    `json:"column,omitempty"`
+	Path               string `json:"path"`
+	Message            string `json:"message"`
+}
+
+// Pass is one run of one check on one object.
+type Pass struct {
+	Check    *Check
+	Object   *manifest.Object
+	Settings *Settings
+	Options  Options
+
+	findings []Finding
+}
+
+// Report records a finding on the field at path, at the check's severity.
+func (p *Pass) Report(path manifest.Path, format string, args ...any) {
+	p.ReportSeverity(p.Check.Severity, path, format, args...)
+}
+
+// ReportSeverity records a finding at severity sev (for checks whose
+// findings vary in severity; configuration overrides still apply).
+func (p *Pass) ReportSeverity(sev Severity, path manifest.Path, format string, args ...any) {
+	p.findings = append(p.findings, NewFinding(p.Check, sev, p.Object, path, fmt.Sprintf(format, args...)))
+}
+
+// NewFinding builds a finding of check c on the field at path of o.
+func NewFinding(c *Check, sev Severity, o *manifest.Object, path manifest.Path, msg string) Finding {
+	pos, _ := o.Locate(path)
+	return Finding{
+		Check:              c.ID,
+		Refs:               c.Refs,
+		Severity:           sev,
+		Object:             RefOf(o),
+		NamespaceDefaulted: o.NamespaceDefaulted,
+		File:               o.File,
+		Line:               pos.Line,
+		Column:             pos.Column,
+		Path:               path.String(),
+		Message:            msg,
+	}
+}
+
+// Run runs c on o and returns its findings.
+func Run(c *Check, o *manifest.Object, s *Settings, opts Options) []Finding {
+	if c.Run == nil || !c.Target.Match(o) {
+		return nil
+	}
+	if opts == nil {
+		opts = c.DefaultOptions()
+	}
+	p := Pass{Check: c, Object: o, Settings: s, Options: opts}
+	c.Run(&p)
+	return p.findings
+}
+
+// MarshalJSON keeps refs an array even when empty.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding
+	if f.Refs == nil {
+		f.Refs = []string{}
+	}
+	return json.Marshal(plain(f))
+}

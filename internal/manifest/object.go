@@ -1,0 +1,413 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	appsv1beta1 "k8s.io/api/apps/v1beta1"
+	appsv1beta2 "k8s.io/api/apps/v1beta2"
+	batchv1 "k8s.io/api/batch/v1"
+	batchv1beta1 "k8s.io/api/batch/v1beta1"
+	corev1 "k8s.io/api/core/v1"
+	extv1beta1 "k8s.io/api/extensions/v1beta1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	kjson "sigs.k8s.io/json"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Object is one Kubernetes object read from a source, with the YAML node tree
+// it came from so that findings can be placed on their line and column.
+type Object struct {
+	// File is the source file ("-" for standard input, empty for objects
+	// read from a live cluster).
+	File string
+	// Doc is the 0-based index of the document in its file.
+	Doc int
+	// Node is the object's mapping node; nil for live objects.
+	Node *yaml.Node
+	// lineOffset is added to node lines (documents are parsed one at a time).
+	lineOffset int
+
+	APIVersion string
+	Kind       string
+	Name       string
+	Namespace  string
+	// NamespaceDefaulted is true when the manifest has no metadata.namespace
+	// and Namespace was filled with the default one kubectl apply would use.
+	NamespaceDefaulted bool
+	Labels             map[string]string
+	Annotations        map[string]string
+
+	// Typed is the decoded k8s.io/api struct (*appsv1.Deployment, ...), or
+	// nil for kinds that are not built in.
+	Typed runtime.Object
+	// PodTemplate is set for every object that carries a pod spec.
+	PodTemplate *PodTemplate
+
+	json []byte
+}
+
+// PodTemplate is the pod spec carried by a workload, wherever it sits.
+type PodTemplate struct {
+	// Meta is the pod template's metadata (the object's own for a Pod).
+	Meta *metav1.ObjectMeta
+	// MetaPath is the path of Meta in the object.
+	MetaPath Path
+	Spec     *corev1.PodSpec
+	// SpecPath is the path of Spec in the object (spec.template.spec, ...).
+	SpecPath Path
+}
+
+// GVK returns the object's group, version and kind.
+func (o *Object) GVK() schema.GroupVersionKind {
+	return schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
+}
+
+// Group returns the API group ("" for the core group).
+func (o *Object) Group() string { return o.GVK().Group }
+
+// Locate returns the source position of p, or of its nearest existing
+// parent (exact=false). Live objects have no position.
+func (o *Object) Locate(p Path) (Position, bool) {
+	if o.Node == nil {
+		return Position{}, false
+	}
+	pos, exact := Locate(o.Node, p)
+	if pos.Line > 0 {
+		pos.Line += o.lineOffset
+	}
+	return pos, exact
+}
+
+// Start returns the position of the object's first line.
+func (o *Object) Start() Position {
+	p, _ := o.Locate(Path{})
+	return p
+}
+
+// JSON returns the object as JSON.
+func (o *Object) JSON() []byte { return o.json }
+
+// Has reports whether the field at p is present in the source.
+func (o *Object) Has(p Path) bool {
+	if o.Node == nil {
+		return false
+	}
+	_, exact := Locate(o.Node, p)
+	return exact
+}
+
+// Unstructured decodes the object into generic maps, for kinds that are not
+// built in.
+func (o *Object) Unstructured() (map[string]any, error) {
+	var m map[string]any
+	err := kjson.UnmarshalCaseSensitivePreserveInts(o.json, &m)
+	return m, err
+}
+
+// Diagnostic is a problem with the input itself, found while reading it.
+type Diagnostic struct {
+	// Kind is the check ID the engine reports the diagnostic under.
+	Kind string
+	File string
+	Pos  Position
+	// Path is the field path inside Object, when the problem is in a field.
+	Path    Path
+	Object  *Object
+	Message string
+}
+
+// Diagnostic kinds. They are reported as findings of the check with the
+// same ID.
+const (
+	DiagSyntax        = "yaml-syntax"
+	DiagDuplicateKey  = "duplicate-key"
+	DiagUnknownField  = "unknown-field"
+	DiagFieldType     = "invalid-field-type"
+	DiagInvalidObject = "invalid-object"
+)
+
+// Decoded is what one document holds.
+type Decoded struct {
+	Objects     []*Object
+	Diagnostics []Diagnostic
+	// NotKubernetes is set for a document that parsed but has no apiVersion
+	// and kind (a values file, a Chart.yaml...). It is skipped with a note.
+	NotKubernetes bool
+	Empty         bool
+}
+
+// Options control decoding.
+type Options struct {
+	// DefaultNamespace is given to namespaced objects without one ("default"
+	// when empty), as kubectl apply would.
+	DefaultNamespace string
+}
+
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Decode parses one document cut by the Splitter.
+func Decode(file string, c Chunk, opt Options) Decoded {
+	var out Decoded
+	if c.Err != nil {
+		out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagSyntax, File: file, Pos: Position{Line: c.StartLine, Column: 1}, Message: c.Err.Error()})
+		return out
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(c.Data, &doc); err != nil {
+		out.Diagnostics = append(out.Diagnostics, syntaxDiagnostic(file, c, err))
+		return out
+	}
+	root := deref(&doc)
+	if root == nil || root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		out.Empty = true
+		return out
+	}
+	offset := c.StartLine - 1
+	if root.Kind != yaml.MappingNode {
+		out.NotKubernetes = true
+		return out
+	}
+	apiVersion, kind := scalarAt(root, "apiVersion"), scalarAt(root, "kind")
+	if apiVersion == "" && kind == "" {
+		out.NotKubernetes = true
+		return out
+	}
+	data, dups, err := ToJSON(root)
+	for _, d := range dups {
+		d.Pos.Line += offset
+		msg := fmt.Sprintf("key %q is already defined at line %d; kubectl rejects duplicate keys", d.Msg, d.Prev.Line+offset)
+		out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagDuplicateKey, File: file, Pos: d.Pos, Message: msg})
+	}
+	if err != nil {
+		pos := Position{Line: root.Line + offset, Column: root.Column}
+		var ke *KeyError
+		if errors.As(err, &ke) {
+			pos = Position{Line: ke.Pos.Line + offset, Column: ke.Pos.Column}
+		}
+		out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagSyntax, File: file, Pos: pos, Message: err.Error()})
+		return out
+	}
+	obj := &Object{File: file, Doc: c.Index, Node: root, lineOffset: offset, json: data}
+	if strings.HasSuffix(kind, "List") && root != nil {
+		if items, ok := lookupValue(root, "items"); ok && items.Kind == yaml.SequenceNode {
+			for i, item := range items.Content {
+				item = deref(item)
+				if item == nil || item.Kind != yaml.MappingNode {
+					out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagInvalidObject, File: file, Pos: Position{Line: items.Line + offset, Column: items.Column}, Message: fmt.Sprintf("items[%d] of %s is not an object", i, kind)})
+					continue
+				}
+				j, _, err := ToJSON(item)
+				if err != nil {
+					continue // reported through the List itself above
+				}
+				sub := &Object{File: file, Doc: c.Index, Node: item, lineOffset: offset, json: j}
+				out.addObject(sub, opt)
+			}
+			return out
+		}
+	}
+	out.addObject(obj, opt)
+	return out
+}
+
+func (out *Decoded) addObject(o *Object, opt Options) {
+	n := o.Node
+	o.APIVersion, o.Kind = scalarAt(n, "apiVersion"), scalarAt(n, "kind")
+	if o.APIVersion == "" || o.Kind == "" {
+		missing := "apiVersion"
+		if o.Kind == "" {
+			missing = "kind"
+		}
+		out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagInvalidObject, File: o.File, Pos: o.Start(), Object: o, Message: "object has no " + missing})
+		return
+	}
+	gvk := o.GVK()
+	if typed := newTyped(gvk); typed != nil {
+		strict, err := kjson.UnmarshalStrict(o.json, typed, kjson.DisallowUnknownFields)
+		for _, s := range strict {
+			out.fieldDiagnostic(o, DiagUnknownField, s)
+		}
+		if err != nil {
+			out.fieldDiagnostic(o, DiagFieldType, err)
+		}
+		o.Typed = typed
+		if m, ok := typed.(metav1.Object); ok {
+			o.Name, o.Namespace = m.GetName(), m.GetNamespace()
+			o.Labels, o.Annotations = m.GetLabels(), m.GetAnnotations()
+		}
+	} else {
+		var u struct {
+			Metadata metav1.ObjectMeta `json:"metadata"`
+		}
+		if err := kjson.UnmarshalCaseSensitivePreserveInts(o.json, &u); err != nil {
+			out.fieldDiagnostic(o, DiagFieldType, err)
+		}
+		o.Name, o.Namespace = u.Metadata.Name, u.Metadata.Namespace
+		o.Labels, o.Annotations = u.Metadata.Labels, u.Metadata.Annotations
+	}
+	if o.Namespace == "" && !IsClusterScoped(gvk) {
+		o.NamespaceDefaulted = true
+		o.Namespace = opt.DefaultNamespace
+		if o.Namespace == "" {
+			o.Namespace = "default"
+		}
+	}
+	o.PodTemplate = podTemplate(o)
+	out.Objects = append(out.Objects, o)
+}
+
+var (
+	unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)
+	typeErrorRe    = regexp.MustCompile(`cannot unmarshal (\w+) into Go struct field \w+\.(\S+) of type`)
+)
+
+// fieldDiagnostic turns a decoding error into a diagnostic on the offending
+// field.
+func (out *Decoded) fieldDiagnostic(o *Object, kind string, err error) {
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	d := Diagnostic{Kind: kind, File: o.File, Object: o, Message: msg}
+	switch {
+	case unknownFieldRe.MatchString(msg):
+		field := unknownFieldRe.FindStringSubmatch(msg)[1]
+		if p, ok := ParsePath(field); ok {
+			d.Path = p
+		}
+		d.Message = fmt.Sprintf("unknown field %q: the API server rejects it (kubectl's default --validate=strict) or drops it", field)
+	default:
+		if p, ok := locateTypeError(o.Node, msg); ok {
+			d.Path = p
+		}
+		d.Message = "wrong type: " + msg
+	}
+	d.Pos, _ = o.Locate(d.Path)
+	out.Diagnostics = append(out.Diagnostics, d)
+}
+
+func syntaxDiagnostic(file string, c Chunk, err error) Diagnostic {
+	msg := err.Error()
+	line := 1
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	return Diagnostic{Kind: DiagSyntax, File: file, Pos: Position{Line: c.StartLine - 1 + line, Column: 1}, Message: "YAML syntax error: " + msg}
+}
+
+// scalarAt returns the string value of key k in mapping n.
+func scalarAt(n *yaml.Node, k string) string {
+	v, ok := lookupValue(n, k)
+	if !ok || v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.Value
+}
+
+func lookupValue(n *yaml.Node, k string) (*yaml.Node, bool) {
+	_, v := lookup(n, k)
+	return v, v != nil
+}
+
+// podTemplate finds the pod spec of o, typed when o is a built-in workload and
+// decoded from spec.template for any other kind that carries one (Argo
+// Rollouts, OpenShift DeploymentConfig, ...).
+func podTemplate(o *Object) *PodTemplate {
+	tmpl := func(t *corev1.PodTemplateSpec, base Path) *PodTemplate {
+		return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: base.Child("metadata"), Spec: &t.Spec, SpecPath: base.Child("spec")}
+	}
+	st := NewPath("spec", "template")
+	switch t := o.Typed.(type) {
+	case *corev1.Pod:
+		return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: NewPath("metadata"), Spec: &t.Spec, SpecPath: NewPath("spec")}
+	case *corev1.PodTemplate:
+		return tmpl(&t.Template, NewPath("template"))
+	case *corev1.ReplicationController:
+		if t.Spec.Template == nil {
+			return nil
+		}
+		return tmpl(t.Spec.Template, st)
+	case *appsv1.Deployment:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1.StatefulSet:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1.DaemonSet:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1.ReplicaSet:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1beta1.Deployment:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1beta1.StatefulSet:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1beta2.Deployment:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1beta2.StatefulSet:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1beta2.DaemonSet:
+		return tmpl(&t.Spec.Template, st)
+	case *appsv1beta2.ReplicaSet:
+		return tmpl(&t.Spec.Template, st)
+	case *extv1beta1.Deployment:
+		return tmpl(&t.Spec.Template, st)
+	case *extv1beta1.DaemonSet:
+		return tmpl(&t.Spec.Template, st)
+	case *extv1beta1.ReplicaSet:
+		return tmpl(&t.Spec.Template, st)
+	case *batchv1.Job:
+		return tmpl(&t.Spec.Template, st)
+	case *batchv1.CronJob:
+		return tmpl(&t.Spec.JobTemplate.Spec.Template, NewPath("spec", "jobTemplate", "spec", "template"))
+	case *batchv1beta1.CronJob:
+		return tmpl(&t.Spec.JobTemplate.Spec.Template, NewPath("spec", "jobTemplate", "spec", "template"))
+	case nil:
+		// A custom kind: look for spec.template.spec.containers.
+		if o.Node == nil {
+			return nil
+		}
+		spec, _ := lookupValue(o.Node, "spec")
+		tn, ok := lookupValue(spec, "template")
+		if !ok {
+			return nil
+		}
+		ps, ok := lookupValue(tn, "spec")
+		if !ok {
+			return nil
+		}
+		if c, ok := lookupValue(ps, "containers"); !ok || c.Kind != yaml.SequenceNode {
+			return nil
+		}
+		data, _, err := ToJSON(tn)
+		if err != nil {
+			return nil
+		}
+		var pt corev1.PodTemplateSpec
+		if err := kjson.UnmarshalCaseSensitivePreserveInts(data, &pt); err != nil {
+			return nil
+		}
+		return tmpl(&pt, st)
+	}
+	return nil
+}
+
+// Kinds reports the sorted names of the built-in kinds, for documentation.
+func Kinds() []string {
+	seen := map[string]bool{}
+	for gvk := range scheme.AllKnownTypes() {
+		seen[gvk.Kind] = true
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

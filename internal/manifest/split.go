@@ -1,0 +1,174 @@
+package manifest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// MaxDocumentBytes bounds one YAML document. A larger document is reported
+// as an error and skipped; the rest of the stream is still read.
+const MaxDocumentBytes = 32 << 20
+
+// Chunk is one YAML document cut from a stream, before parsing.
+type Chunk struct {
+	// Index is the 0-based position of the document in its stream.
+	Index int
+	// StartLine is the 1-based line of the first byte of Data in the stream.
+	StartLine int
+	Data      []byte
+	// Err is set when the document could not be read whole (too large).
+	Err error
+}
+
+// ErrDocumentTooLarge is returned in Chunk.Err for documents over MaxDocumentBytes.
+var ErrDocumentTooLarge = fmt.Errorf("document larger than %d MiB", MaxDocumentBytes>>20)
+
+// Splitter cuts a YAML stream into documents at "---" and "..." marker lines
+// without parsing it, so that documents can be parsed in parallel and a
+// broken document does not stop the ones after it. The YAML spec forbids
+// document markers at the start of a line inside any scalar, so a marker
+// line always separates documents.
+type Splitter struct {
+	r       *bufio.Reader
+	line    int // lines consumed so far
+	index   int
+	pending []byte // a "---" line that opens the next document
+	done    bool
+}
+
+// NewSplitter returns a Splitter reading r.
+func NewSplitter(r io.Reader) *Splitter {
+	return &Splitter{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// Next returns the next document, or io.EOF. Documents that hold nothing but
+// blank lines and comments are returned too (callers skip them after parsing).
+func (s *Splitter) Next() (Chunk, error) {
+	for !s.done {
+		c, ok, err := s.next()
+		if err != nil {
+			return Chunk{}, err
+		}
+		if ok {
+			return c, nil
+		}
+	}
+	return Chunk{}, io.EOF
+}
+
+func (s *Splitter) next() (Chunk, bool, error) {
+	c := Chunk{Index: s.index, StartLine: s.line + 1}
+	var buf bytes.Buffer
+	tooLarge := false
+	if s.pending != nil {
+		// The "---" line that ended the previous document opens this one.
+		c.StartLine = s.line
+		buf.Write(s.pending)
+		s.pending = nil
+	}
+	for {
+		line, err := s.readLine()
+		if err != nil && !errors.Is(err, io.EOF) {
+			return Chunk{}, false, err
+		}
+		if len(line) > 0 {
+			s.line++
+			switch marker(line) {
+			case "---":
+				if buf.Len() > 0 || tooLarge {
+					s.pending = line
+					return s.emit(c, &buf, tooLarge), true, nil
+				}
+				c.StartLine = s.line
+				buf.Write(line)
+				continue
+			case "...":
+				// Document end: the marker is dropped and the next document
+				// starts on the following line.
+				if buf.Len() > 0 || tooLarge {
+					return s.emit(c, &buf, tooLarge), true, nil
+				}
+				c.StartLine = s.line + 1
+				continue
+			}
+			if !tooLarge {
+				if buf.Len()+len(line) > MaxDocumentBytes {
+					tooLarge = true
+					buf.Reset()
+				} else {
+					buf.Write(line)
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			s.done = true
+			if buf.Len() > 0 || tooLarge {
+				return s.emit(c, &buf, tooLarge), true, nil
+			}
+			return Chunk{}, false, nil
+		}
+	}
+}
+
+func (s *Splitter) emit(c Chunk, buf *bytes.Buffer, tooLarge bool) Chunk {
+	s.index++
+	if tooLarge {
+		c.Err = ErrDocumentTooLarge
+		return c
+	}
+	c.Data = bytes.Clone(buf.Bytes())
+	return c
+}
+
+// readLine returns one line including its newline. Lines of any length are
+// returned whole.
+func (s *Splitter) readLine() ([]byte, error) {
+	line, err := s.r.ReadSlice('\n')
+	if err == nil || errors.Is(err, io.EOF) {
+		return bytes.Clone(line), err
+	}
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	full := bytes.Clone(line)
+	for {
+		more, err := s.r.ReadSlice('\n')
+		if len(full) < MaxDocumentBytes+1 {
+			full = append(full, more...)
+		}
+		if err == nil || errors.Is(err, io.EOF) {
+			return full, err
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, err
+		}
+	}
+}
+
+// marker reports whether line is a document marker line ("---" or "...",
+// followed by white space, a newline or the end of input).
+func marker(line []byte) string {
+	if len(line) < 3 {
+		return ""
+	}
+	var m string
+	switch {
+	case line[0] == '-' && line[1] == '-' && line[2] == '-':
+		m = "---"
+	case line[0] == '.' && line[1] == '.' && line[2] == '.':
+		m = "..."
+	default:
+		return ""
+	}
+	if len(line) == 3 {
+		return m
+	}
+	switch line[3] {
+	case ' ', '\t', '\n', '\r':
+		return m
+	}
+	return ""
+}
