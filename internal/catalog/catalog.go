@@ -6,8 +6,10 @@ import (
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/apis"
+	"github.com/kubevet/kubevet/internal/checks/image"
 	"github.com/kubevet/kubevet/internal/checks/input"
 	"github.com/kubevet/kubevet/internal/checks/network"
+	"github.com/kubevet/kubevet/internal/checks/secrets"
 	"github.com/kubevet/kubevet/internal/checks/security"
 	"github.com/kubevet/kubevet/internal/checks/storage"
 	"github.com/kubevet/kubevet/internal/checks/workload"
@@ -25,6 +27,8 @@ type Domain struct {
 var Domains = []Domain{
 	{"input", "internal/checks/input", input.Checks},
 	{"security", "internal/checks/security", security.Checks},
+	{"image", "internal/checks/image", image.Checks},
+	{"secrets", "internal/checks/secrets", secrets.Checks},
 	{"workload", "internal/checks/workload", workload.Checks},
 	{"network", "internal/checks/network", network.Checks},
 	{"storage", "internal/checks/storage", storage.Checks},
