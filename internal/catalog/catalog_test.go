@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubevet/kubevet/internal/catalog"
 	"github.com/kubevet/kubevet/internal/checktest"
+	"github.com/kubevet/kubevet/internal/rules"
 )
 
 // TestFixtures runs every check on its fixtures and enforces that each
@@ -40,5 +41,15 @@ func TestMetadata(t *testing.T) {
 			t.Errorf("duplicate check ID %s", c.ID)
 		}
 		seen[c.ID] = true
+	}
+}
+
+func TestRefsExistInSpec(t *testing.T) {
+	for _, c := range catalog.All() {
+		for _, r := range c.Refs {
+			if _, ok := rules.ByID(r); !ok {
+				t.Errorf("check %s refers to %s, which the spec does not define", c.ID, r)
+			}
+		}
 	}
 }

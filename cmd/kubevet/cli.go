@@ -1,0 +1,303 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/kubevet/kubevet/internal/catalog"
+	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/config"
+	"github.com/kubevet/kubevet/internal/engine"
+	"github.com/kubevet/kubevet/internal/report"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// usageError marks errors in how kubevet was called or configured.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// findingsError says the run found problems at or above --fail-on.
+var errFindings = errors.New("findings at or above the failure threshold")
+
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// env is what a run talks to: standard streams and whether they are
+// terminals.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	color          bool
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
+		e.color = true
+	}
+	root := newRoot(e, filepath.Base(args[0]))
+	root.SetArgs(args[1:])
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFindings):
+		return exitFindings
+	default:
+		fmt.Fprintf(stderr, "%s: %v\n", root.Name(), err)
+		return exitUsage
+	}
+}
+
+func newRoot(e *env, argv0 string) *cobra.Command {
+	use := "kubevet"
+	if argv0 == "kubectl-vet" {
+		use = "kubectl vet"
+	}
+	root := &cobra.Command{
+		Use:           use,
+		Short:         "Check Kubernetes manifests against the Kubernetes and AKS best-practice guides",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newCheckCmd(e), newChecksCmd(e), newExplainCmd(e), newVersionCmd(e), newConfigCmd(e))
+	return root
+}
+
+type checkFlags struct {
+	outputs    []string
+	failOn     string
+	configPath string
+	version    string
+	namespace  string
+	profile    string
+	noColor    bool
+}
+
+func newCheckCmd(e *env) *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "check [PATH ...]",
+		Short: "Check manifest files and folders (- reads standard input)",
+		Long: `Check Kubernetes manifests: YAML and JSON files, folders (recursively: .yaml,
+.yml, .json), and - for standard input. Every finding names the file, line and
+column of the offending field.
+
+Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
+2 for usage or configuration errors.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			return runCheck(cmd.Context(), e, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "output format: "+strings.Join(report.Names(), ", ")+" (FORMAT or FORMAT=FILE; repeatable)")
+	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error, warning, info, none (default error)")
+	fl.StringVar(&f.configPath, "config", "", "configuration file (default: "+config.FileName+" in the checked path's folder or a parent)")
+	fl.StringVar(&f.version, "kubernetes-version", "", "target Kubernetes minor version, such as 1.34 (for API deprecations)")
+	fl.StringVarP(&f.namespace, "namespace", "n", "", "namespace of objects that name none, as kubectl apply -n would give them (default \"default\")")
+	fl.StringVar(&f.profile, "profile", "", "rule profile: production, regulated, dev (default production)")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
+	return cmd
+}
+
+// loadConfig finds and reads the configuration for a run over paths.
+func loadConfig(path string, paths []string) (*config.Config, error) {
+	if path == "" {
+		start := "."
+		if len(paths) > 0 && paths[0] != "-" {
+			start = paths[0]
+		}
+		path = config.Find(start)
+	}
+	if path == "" {
+		return &config.Config{Checks: map[string]config.CheckConfig{}}, nil
+	}
+	cfg, err := config.Load(path, catalog.All())
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return cfg, nil
+}
+
+type output struct {
+	format report.Format
+	file   string
+}
+
+func parseOutputs(specs []string) ([]output, error) {
+	if len(specs) == 0 {
+		specs = []string{"text"}
+	}
+	var out []output
+	stdout := 0
+	for _, s := range specs {
+		name, file, _ := strings.Cut(s, "=")
+		f, ok := report.Formats[name]
+		if !ok {
+			return nil, usageError{fmt.Errorf("unknown output format %q (want one of %s)", name, strings.Join(report.Names(), ", "))}
+		}
+		if file == "" || file == "-" {
+			stdout++
+			file = ""
+		}
+		out = append(out, output{format: f, file: file})
+	}
+	if stdout > 1 {
+		return nil, usageError{errors.New("only one output format can go to standard output; write the others to files (-o json=report.json)")}
+	}
+	return out, nil
+}
+
+func failThreshold(s string) (check.Severity, bool, error) {
+	switch s {
+	case "", "error":
+		return check.Error, true, nil
+	case "none":
+		return 0, false, nil
+	}
+	sev, err := check.ParseSeverity(s)
+	if err != nil {
+		return 0, false, usageError{fmt.Errorf("--fail-on: %w", err)}
+	}
+	return sev, true, nil
+}
+
+func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
+	cfg, err := loadConfig(f.configPath, paths)
+	if err != nil {
+		return err
+	}
+	if f.version != "" {
+		v := strings.TrimPrefix(f.version, "v")
+		if !config.ValidVersion(v) {
+			return usageError{fmt.Errorf("--kubernetes-version %q is not a minor version like 1.34", f.version)}
+		}
+		cfg.KubernetesVersion = v
+	}
+	if f.namespace != "" {
+		cfg.Namespace = f.namespace
+	}
+	if f.profile != "" {
+		ok := false
+		for _, p := range config.Profiles {
+			ok = ok || p == f.profile
+		}
+		if !ok {
+			return usageError{fmt.Errorf("--profile %q is not one of %s", f.profile, strings.Join(config.Profiles, ", "))}
+		}
+		cfg.Profile = f.profile
+	}
+	failOn := f.failOn
+	if failOn == "" {
+		failOn = cfg.FailOn
+	}
+	threshold, failing, err := failThreshold(failOn)
+	if err != nil {
+		return err
+	}
+	outs, err := parseOutputs(f.outputs)
+	if err != nil {
+		return err
+	}
+	res, err := engine.Check(ctx, paths, engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin})
+	if err != nil {
+		return err
+	}
+	rep := &report.Report{Tool: report.Tool{Name: "kubevet", Version: toolVersion()}, Result: res, Catalog: catalog.All(), Color: e.color && !f.noColor}
+	for _, o := range outs {
+		if err := writeOutput(e, o, rep); err != nil {
+			return err
+		}
+	}
+	// A path that could not be read at all is a usage error, as for any
+	// command-line tool; problems inside files are findings.
+	for _, n := range res.Notes {
+		if n.Level == engine.NoteError && isArg(n.File, paths) {
+			return usageError{fmt.Errorf("%s: %s", n.File, n.Message)}
+		}
+	}
+	if failing {
+		for _, fd := range res.Findings {
+			if fd.Severity >= threshold {
+				return errFindings
+			}
+		}
+	}
+	return nil
+}
+
+func isArg(file string, paths []string) bool {
+	for _, p := range paths {
+		if p == file {
+			return true
+		}
+	}
+	return false
+}
+
+func writeOutput(e *env, o output, rep *report.Report) error {
+	if o.file == "" {
+		return o.format(e.stdout, rep)
+	}
+	fh, err := os.Create(o.file)
+	if err != nil {
+		return usageError{fmt.Errorf("writing report: %w", err)}
+	}
+	r := *rep
+	r.Color = false
+	if err := o.format(fh, &r); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}
+
+func newVersionCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := fmt.Fprintf(e.stdout, "kubevet %s\n", toolVersion())
+			return err
+		},
+	}
+}

@@ -1,0 +1,364 @@
+// Package engine reads manifests, runs the catalog's checks on every object
+// and returns the findings, sorted. Files are read and split by one
+// goroutine per file at a time, and documents are parsed and checked by a
+// pool of workers, so that a run uses every core and never holds more than
+// a bounded number of documents in memory.
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/config"
+	"github.com/kubevet/kubevet/internal/manifest"
+)
+
+// NoteLevel ranks notes: things said about the input that are not findings.
+type NoteLevel string
+
+// Note levels.
+const (
+	NoteInfo    NoteLevel = "info"
+	NoteWarning NoteLevel = "warning"
+	NoteError   NoteLevel = "error"
+)
+
+// Note is a remark about the input that is not a finding on an object: a
+// skipped file, a template, an unreadable path.
+type Note struct {
+	File    string    `json:"file"`
+	Line    int       `json:"line,omitempty"`
+	Level   NoteLevel `json:"level"`
+	Message string    `json:"message"`
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Findings []check.Finding
+	Notes    []Note
+	// Files, Documents and Objects count what was read.
+	Files     int
+	Documents int
+	Objects   int
+}
+
+// Options configure a run.
+type Options struct {
+	// Config is the configuration (defaults when nil).
+	Config *config.Config
+	// Checks is the catalog to run.
+	Checks []*check.Check
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// Workers is the number of parallel workers (GOMAXPROCS when 0).
+	Workers int
+	// Now is the time exemptions expire against (time.Now when zero).
+	Now time.Time
+}
+
+// Check reads paths and checks every object found.
+func Check(ctx context.Context, paths []string, opt Options) (*Result, error) {
+	r, err := newRunner(opt)
+	if err != nil {
+		return nil, err
+	}
+	sources, notes := walk(paths, r.cfg.Excluded)
+	res := &Result{Notes: notes}
+	r.run(ctx, sources, res)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sortResult(res)
+	return res, nil
+}
+
+type runner struct {
+	cfg      *config.Config
+	settings check.Settings
+	active   []activeCheck
+	byID     map[string]*check.Check
+	opt      Options
+	decode   manifest.Options
+}
+
+type activeCheck struct {
+	c    *check.Check
+	opts check.Options
+}
+
+func newRunner(opt Options) (*runner, error) {
+	cfg := opt.Config
+	if cfg == nil {
+		cfg = &config.Config{Checks: map[string]config.CheckConfig{}}
+	}
+	r := &runner{cfg: cfg, settings: cfg.Settings(), opt: opt, byID: map[string]*check.Check{}}
+	r.settings.Now = opt.Now
+	if r.settings.Now.IsZero() {
+		r.settings.Now = time.Now()
+	}
+	r.decode = manifest.Options{DefaultNamespace: cfg.Namespace}
+	for _, c := range opt.Checks {
+		r.byID[c.ID] = c
+		if c.Run != nil && cfg.Enabled(c) {
+			r.active = append(r.active, activeCheck{c: c, opts: cfg.OptionsOf(c)})
+		}
+	}
+	return r, nil
+}
+
+// job is one document to decode and check.
+type job struct {
+	file  string
+	chunk manifest.Chunk
+}
+
+// output is what one worker found in one document or file.
+type output struct {
+	findings []check.Finding
+	notes    []Note
+	docs     int
+	objects  int
+}
+
+func (r *runner) run(ctx context.Context, sources []source, res *Result) {
+	workers := r.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan job, 4*workers)
+	outs := make(chan output, 4*workers)
+
+	// Readers: split files into documents. Two at a time keep the
+	// workers fed when files are small and many.
+	files := make(chan source)
+	var readers sync.WaitGroup
+	for range min(2, max(1, len(sources))) {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for s := range files {
+				r.read(ctx, s, jobs, outs)
+			}
+		}()
+	}
+	go func() {
+		defer close(files)
+		for _, s := range sources {
+			select {
+			case files <- s:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		readers.Wait()
+		close(jobs)
+	}()
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // drain
+				}
+				outs <- r.check(j)
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(outs)
+	}()
+	res.Files = len(sources)
+	for o := range outs {
+		res.Findings = append(res.Findings, o.findings...)
+		res.Notes = append(res.Notes, o.notes...)
+		res.Documents += o.docs
+		res.Objects += o.objects
+	}
+}
+
+// read splits one source into documents and queues them.
+func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<- output) {
+	var in io.Reader
+	if s.name == "-" {
+		if r.opt.Stdin == nil {
+			outs <- output{notes: []Note{{File: "-", Level: NoteError, Message: "standard input is not available"}}}
+			return
+		}
+		in = r.opt.Stdin
+	} else {
+		f, err := os.Open(s.name)
+		if err != nil {
+			outs <- output{notes: []Note{{File: s.name, Level: NoteError, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}
+			return
+		}
+		defer f.Close()
+		in = f
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	if bytes.IndexByte(head, 0) >= 0 {
+		outs <- output{notes: []Note{{File: s.name, Level: NoteWarning, Message: "binary file, skipped"}}}
+		return
+	}
+	if line, ok := templateLine(head); ok {
+		outs <- output{notes: []Note{{File: s.name, Line: line, Level: NoteWarning, Message: templateMessage(s.name)}}}
+		return
+	}
+	sp := manifest.NewSplitter(br)
+	for {
+		c, err := sp.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			outs <- output{notes: []Note{{File: s.name, Level: NoteError, Message: fmt.Sprintf("read error: %v", err)}}}
+			return
+		}
+		select {
+		case jobs <- job{file: s.name, chunk: c}:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// templateLine finds a Go template action ({{ ... }}) outside a comment in
+// the start of a file: the mark of a Helm template or another generator's
+// input, which is not YAML until rendered.
+func templateLine(head []byte) (int, bool) {
+	line := 0
+	for len(head) > 0 {
+		line++
+		l := head
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			l, head = head[:i], head[i+1:]
+		} else {
+			head = nil
+		}
+		t := bytes.TrimLeft(l, " \t")
+		if len(t) > 0 && t[0] == '#' {
+			continue
+		}
+		if bytes.Contains(l, []byte("{{")) {
+			return line, true
+		}
+	}
+	return 0, false
+}
+
+func templateMessage(file string) string {
+	dir := filepath.Dir(file)
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "Chart.yaml")); err == nil {
+			return fmt.Sprintf("Helm template (chart %s), skipped: it is not YAML until rendered; run kubevet on the chart's rendered output (helm template %s | kubevet check -)", d, d)
+		}
+		if p := filepath.Dir(d); p == d || d == "." {
+			break
+		}
+	}
+	return "template file ({{ }}), skipped: it is not YAML until rendered; check the rendered output instead"
+}
+
+// check decodes one document and runs the checks on its objects.
+func (r *runner) check(j job) output {
+	d := manifest.Decode(j.file, j.chunk, r.decode)
+	var o output
+	if d.Empty {
+		return o
+	}
+	o.docs = 1
+	if d.NotKubernetes {
+		o.notes = append(o.notes, Note{File: j.file, Line: j.chunk.StartLine, Level: NoteInfo, Message: "not a Kubernetes object (no apiVersion and kind), skipped"})
+		return o
+	}
+	diagByObj := map[*manifest.Object][]check.Finding{}
+	for _, dg := range d.Diagnostics {
+		c := r.byID[dg.Kind]
+		if c == nil || !r.cfg.Enabled(c) {
+			continue
+		}
+		f := check.Finding{Check: c.ID, Refs: c.Refs, Severity: c.Severity, File: dg.File, Line: dg.Pos.Line, Column: dg.Pos.Column, Path: dg.Path.String(), Message: dg.Message}
+		if dg.Object != nil {
+			f.Object = check.RefOf(dg.Object)
+			f.NamespaceDefaulted = dg.Object.NamespaceDefaulted
+			diagByObj[dg.Object] = append(diagByObj[dg.Object], f)
+			continue
+		}
+		o.findings = append(o.findings, r.severity(f))
+	}
+	for _, obj := range d.Objects {
+		o.objects++
+		fs := diagByObj[obj]
+		for _, ac := range r.active {
+			fs = append(fs, check.Run(ac.c, obj, &r.settings, ac.opts)...)
+		}
+		delete(diagByObj, obj)
+		fs = r.exempt(obj, fs)
+		for _, f := range fs {
+			if r.enabled(f.Check) {
+				o.findings = append(o.findings, r.severity(f))
+			}
+		}
+	}
+	// Diagnostics of objects that could not be completed (no kind).
+	for _, fs := range diagByObj {
+		for _, f := range fs {
+			o.findings = append(o.findings, r.severity(f))
+		}
+	}
+	return o
+}
+
+func (r *runner) severity(f check.Finding) check.Finding {
+	f.Severity = r.cfg.SeverityOf(f.Check, f.Severity)
+	return f
+}
+
+// enabled reports whether findings of the check with this ID are kept.
+func (r *runner) enabled(id string) bool {
+	c := r.byID[id]
+	return c == nil || r.cfg.Enabled(c)
+}
+
+func sortResult(res *Result) {
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := &res.Findings[i], &res.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.Check != b.Check {
+			return a.Check < b.Check
+		}
+		return a.Message < b.Message
+	})
+	sort.SliceStable(res.Notes, func(i, j int) bool {
+		a, b := res.Notes[i], res.Notes[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+}

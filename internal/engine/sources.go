@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// source is one input to read: a file, or standard input.
+type source struct {
+	// name is the path shown in findings ("-" for standard input).
+	name string
+	// explicit is true for a file named on the command line: it is read
+	// whatever its extension.
+	explicit bool
+}
+
+// manifestExt reports whether a file found in a folder walk is read.
+func manifestExt(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// walk expands paths into sources: folders recursively (following symbolic
+// links once, so loops end), in a stable order. Problems are returned as
+// notes; excluded reports whether a path relative to its root is skipped.
+func walk(paths []string, excluded func(rel string) bool) ([]source, []Note) {
+	var out []source
+	var notes []Note
+	for _, p := range paths {
+		if p == "-" {
+			out = append(out, source{name: "-", explicit: true})
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			notes = append(notes, Note{File: p, Level: NoteError, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+			continue
+		}
+		if !st.IsDir() {
+			out = append(out, source{name: p, explicit: true})
+			continue
+		}
+		visited := map[string]bool{}
+		var rec func(dir, rel string)
+		rec = func(dir, rel string) {
+			real, err := filepath.EvalSymlinks(dir)
+			if err != nil {
+				notes = append(notes, Note{File: dir, Level: NoteError, Message: fmt.Sprintf("cannot read folder: %v", unwrapPathError(err))})
+				return
+			}
+			if visited[real] {
+				notes = append(notes, Note{File: dir, Level: NoteInfo, Message: "symbolic link loop: folder already read, skipped"})
+				return
+			}
+			visited[real] = true
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				notes = append(notes, Note{File: dir, Level: NoteError, Message: fmt.Sprintf("cannot read folder: %v", unwrapPathError(err))})
+				return
+			}
+			sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+			for _, e := range entries {
+				name := e.Name()
+				full := filepath.Join(dir, name)
+				r := name
+				if rel != "" {
+					r = rel + "/" + name
+				}
+				if excluded(r) {
+					continue
+				}
+				mode := e.Type()
+				if mode&fs.ModeSymlink != 0 {
+					t, err := os.Stat(full)
+					if err != nil {
+						notes = append(notes, Note{File: full, Level: NoteWarning, Message: fmt.Sprintf("broken symbolic link: %v", unwrapPathError(err))})
+						continue
+					}
+					mode = t.Mode().Type()
+				}
+				switch {
+				case mode.IsDir():
+					if strings.HasPrefix(name, ".") {
+						continue // .git, .github, editors' folders
+					}
+					rec(full, r)
+				case mode.IsRegular() && manifestExt(name):
+					out = append(out, source{name: full})
+				}
+			}
+		}
+		rec(p, "")
+	}
+	return out, notes
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
