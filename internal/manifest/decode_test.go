@@ -22,7 +22,7 @@ func decodeAll(t *testing.T, src string) []Decoded {
 	}
 }
 
-func TestDecodeDiagnostics(t *testing.T) {
+func TestDecodeDiagnosticsLog(t *testing.T) {
 	src := `# leading comment
 apiVersion: apps/v1
 kind: Deployment

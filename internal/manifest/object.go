@@ -16,6 +16,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	extv1beta1 "k8s.io/api/extensions/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"reflect"
+
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	kjson "sigs.k8s.io/json"
@@ -94,7 +96,12 @@ func (o *Object) Start() Position {
 }
 
 // JSON returns the object as JSON.
-func (o *Object) JSON() []byte { return o.json }
+func (o *Object) JSON() []byte {
+	if o.json == nil && o.Node != nil {
+		o.json, _, _ = ToJSON(o.Node)
+	}
+	return o.json
+}
 
 // Has reports whether the field at p is present in the source.
 func (o *Object) Has(p Path) bool {
@@ -109,7 +116,7 @@ func (o *Object) Has(p Path) bool {
 // built in.
 func (o *Object) Unstructured() (map[string]any, error) {
 	var m map[string]any
-	err := kjson.UnmarshalCaseSensitivePreserveInts(o.json, &m)
+	err := kjson.UnmarshalCaseSensitivePreserveInts(o.JSON(), &m)
 	return m, err
 }
 
@@ -181,22 +188,7 @@ func Decode(file string, c Chunk, opt Options) Decoded {
 		out.NotKubernetes = true
 		return out
 	}
-	data, dups, err := ToJSON(root)
-	for _, d := range dups {
-		d.Pos.Line += offset
-		msg := fmt.Sprintf("key %q is already defined at line %d; kubectl rejects duplicate keys", d.Msg, d.Prev.Line+offset)
-		out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagDuplicateKey, File: file, Pos: d.Pos, Message: msg})
-	}
-	if err != nil {
-		pos := Position{Line: root.Line + offset, Column: root.Column}
-		var ke *KeyError
-		if errors.As(err, &ke) {
-			pos = Position{Line: ke.Pos.Line + offset, Column: ke.Pos.Column}
-		}
-		out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagSyntax, File: file, Pos: pos, Message: err.Error()})
-		return out
-	}
-	obj := &Object{File: file, Doc: c.Index, Node: root, lineOffset: offset, json: data}
+	obj := &Object{File: file, Doc: c.Index, Node: root, lineOffset: offset}
 	if strings.HasSuffix(kind, "List") && root != nil {
 		if items, ok := lookupValue(root, "items"); ok && items.Kind == yaml.SequenceNode {
 			for i, item := range items.Content {
@@ -205,11 +197,7 @@ func Decode(file string, c Chunk, opt Options) Decoded {
 					out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagInvalidObject, File: file, Pos: Position{Line: items.Line + offset, Column: items.Column}, Message: fmt.Sprintf("items[%d] of %s is not an object", i, kind)})
 					continue
 				}
-				j, _, err := ToJSON(item)
-				if err != nil {
-					continue // reported through the List itself above
-				}
-				sub := &Object{File: file, Doc: c.Index, Node: item, lineOffset: offset, json: j}
+				sub := &Object{File: file, Doc: c.Index, Node: item, lineOffset: offset}
 				out.addObject(sub, opt)
 			}
 			return out
@@ -232,12 +220,8 @@ func (out *Decoded) addObject(o *Object, opt Options) {
 	}
 	gvk := o.GVK()
 	if typed := newTyped(gvk); typed != nil {
-		strict, err := kjson.UnmarshalStrict(o.json, typed, kjson.DisallowUnknownFields)
-		for _, s := range strict {
-			out.fieldDiagnostic(o, DiagUnknownField, s)
-		}
-		if err != nil {
-			out.fieldDiagnostic(o, DiagFieldType, err)
+		for _, e := range decodeTyped(n, typed) {
+			out.fieldError(o, e)
 		}
 		o.Typed = typed
 		if m, ok := typed.(metav1.Object); ok {
@@ -245,14 +229,34 @@ func (out *Decoded) addObject(o *Object, opt Options) {
 			o.Labels, o.Annotations = m.GetLabels(), m.GetAnnotations()
 		}
 	} else {
-		var u struct {
-			Metadata metav1.ObjectMeta `json:"metadata"`
+		// A kind that is not built in: only its metadata is typed. Its
+		// JSON form is kept for checks that read it unstructured.
+		data, dups, err := ToJSON(n)
+		for _, dk := range dups {
+			out.fieldError(o, FieldError{Kind: DiagDuplicateKey, Pos: dk.Pos, Prev: dk.Prev, Msg: dk.Msg})
 		}
-		if err := kjson.UnmarshalCaseSensitivePreserveInts(o.json, &u); err != nil {
-			out.fieldDiagnostic(o, DiagFieldType, err)
+		if err != nil {
+			pos := Position{Line: n.Line, Column: n.Column}
+			var ke *KeyError
+			if errors.As(err, &ke) {
+				pos = ke.Pos
+			}
+			out.fieldError(o, FieldError{Kind: DiagSyntax, Pos: pos, Msg: err.Error()})
+			return
 		}
-		o.Name, o.Namespace = u.Metadata.Name, u.Metadata.Namespace
-		o.Labels, o.Annotations = u.Metadata.Labels, u.Metadata.Annotations
+		o.json = data
+		if meta, ok := lookupValue(n, "metadata"); ok {
+			var m metav1.ObjectMeta
+			d := typedDecoder{path: []pathElem{{key: "metadata", index: -1}}}
+			d.value(meta, reflect.ValueOf(&m).Elem(), Position{Line: meta.Line, Column: meta.Column})
+			for _, e := range d.errs {
+				if e.Kind != DiagUnknownField { // custom kinds may extend nothing in metadata, but are validated by their CRD
+					out.fieldError(o, e)
+				}
+			}
+			o.Name, o.Namespace = m.Name, m.Namespace
+			o.Labels, o.Annotations = m.Labels, m.Annotations
+		}
 	}
 	if o.Namespace == "" && !IsClusterScoped(gvk) {
 		o.NamespaceDefaulted = true
@@ -265,31 +269,18 @@ func (out *Decoded) addObject(o *Object, opt Options) {
 	out.Objects = append(out.Objects, o)
 }
 
-var (
-	unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)
-	typeErrorRe    = regexp.MustCompile(`cannot unmarshal (\w+) into Go struct field \w+\.(\S+) of type`)
-)
-
-// fieldDiagnostic turns a decoding error into a diagnostic on the offending
-// field.
-func (out *Decoded) fieldDiagnostic(o *Object, kind string, err error) {
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	d := Diagnostic{Kind: kind, File: o.File, Object: o, Message: msg}
-	switch {
-	case unknownFieldRe.MatchString(msg):
-		field := unknownFieldRe.FindStringSubmatch(msg)[1]
-		if p, ok := ParsePath(field); ok {
-			d.Path = p
-		}
-		d.Message = fmt.Sprintf("unknown field %q: the API server rejects it (kubectl's default --validate=strict) or drops it", field)
-	default:
-		if p, ok := locateTypeError(o.Node, msg); ok {
-			d.Path = p
-		}
-		d.Message = "wrong type: " + msg
+// fieldError turns a decoding problem into a diagnostic on its field.
+func (out *Decoded) fieldError(o *Object, e FieldError) {
+	pos := e.Pos
+	pos.Line += o.lineOffset
+	msg := e.Msg
+	switch e.Kind {
+	case DiagDuplicateKey:
+		msg = fmt.Sprintf("key %q is defined twice (first at line %d); kubectl rejects the document, other tools keep the last value", e.Msg, e.Prev.Line+o.lineOffset)
+	case DiagUnknownField:
+		msg += ": the API server rejects it under kubectl's default strict validation, or drops it; check the spelling and indentation"
 	}
-	d.Pos, _ = o.Locate(d.Path)
-	out.Diagnostics = append(out.Diagnostics, d)
+	out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: e.Kind, File: o.File, Pos: pos, Path: e.Path, Object: o, Message: msg})
 }
 
 func syntaxDiagnostic(file string, c Chunk, err error) Diagnostic {
@@ -385,14 +376,10 @@ func podTemplate(o *Object) *PodTemplate {
 		if c, ok := lookupValue(ps, "containers"); !ok || c.Kind != yaml.SequenceNode {
 			return nil
 		}
-		data, _, err := ToJSON(tn)
-		if err != nil {
-			return nil
-		}
+		// Decoding errors here belong to the custom kind's schema, which
+		// its CRD validates; the pod template is read leniently.
 		var pt corev1.PodTemplateSpec
-		if err := kjson.UnmarshalCaseSensitivePreserveInts(data, &pt); err != nil {
-			return nil
-		}
+		decodeTyped(tn, &pt)
 		return tmpl(&pt, st)
 	}
 	return nil

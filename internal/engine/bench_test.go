@@ -1,0 +1,114 @@
+package engine_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/kubevet/kubevet/internal/catalog"
+	"github.com/kubevet/kubevet/internal/corpus"
+	"github.com/kubevet/kubevet/internal/engine"
+)
+
+// cpuTime returns the process's user and system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkCheck measures kubevet against the cost of merely decoding the
+// same bytes into yaml.v3 nodes on one core. cpu-ns/obj is CPU time (all
+// cores summed) per object; the ratio of check to yaml-nodes is the figure
+// the speed target is about. Run with -benchtime=1x for the large corpora:
+//
+//	go test ./internal/engine -run '^$' -bench Check -benchtime=1x
+func BenchmarkCheck(b *testing.B) {
+	sizes := []int{10000, 100000}
+	if testing.Short() {
+		sizes = []int{2000}
+	}
+	for _, n := range sizes {
+		dir := b.TempDir()
+		stream := filepath.Join(dir, "corpus.yaml")
+		f, err := os.Create(stream)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := bufio.NewWriter(f)
+		if err := corpus.Write(w, n); err != nil {
+			b.Fatal(err)
+		}
+		w.Flush()
+		f.Close()
+		tree := filepath.Join(dir, "tree")
+		if err := corpus.WriteFiles(tree, n); err != nil {
+			b.Fatal(err)
+		}
+
+		b.Run(fmt.Sprintf("yaml-nodes/n=%d", n), func(b *testing.B) {
+			measure(b, n, func() { decodeNodes(b, stream) })
+		})
+		b.Run(fmt.Sprintf("check-stream/n=%d", n), func(b *testing.B) {
+			measure(b, n, func() { runCheck(b, stream, n, 0) })
+		})
+		b.Run(fmt.Sprintf("check-stream-1core/n=%d", n), func(b *testing.B) {
+			measure(b, n, func() { runCheck(b, stream, n, 1) })
+		})
+		b.Run(fmt.Sprintf("check-files/n=%d", n), func(b *testing.B) {
+			measure(b, n, func() { runCheck(b, tree, n, 0) })
+		})
+	}
+}
+
+func measure(b *testing.B, n int, f func()) {
+	b.ReportAllocs()
+	start, wall := cpuTime(), time.Now()
+	for range b.N {
+		f()
+	}
+	cpu, elapsed := cpuTime()-start, time.Since(wall)
+	objs := float64(b.N * n)
+	b.ReportMetric(float64(cpu.Nanoseconds())/objs, "cpu-ns/obj")
+	b.ReportMetric(float64(elapsed.Nanoseconds())/objs, "wall-ns/obj")
+}
+
+// decodeNodes is the baseline: yaml.v3 reading every document into nodes,
+// on one goroutine.
+func decodeNodes(b *testing.B, file string) {
+	f, err := os.Open(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	dec := yaml.NewDecoder(bufio.NewReader(f))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); errors.Is(err, io.EOF) {
+			return
+		} else if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func runCheck(b *testing.B, path string, n, workers int) {
+	res, err := engine.Check(context.Background(), []string{path}, engine.Options{Checks: catalog.All(), Workers: workers})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Objects != n {
+		b.Fatalf("checked %d objects, want %d", res.Objects, n)
+	}
+}

@@ -1,0 +1,533 @@
+package manifest
+
+import (
+	"encoding"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// FieldError is a problem with one field found while decoding a typed
+// object: an unknown field, a duplicate key or a value of the wrong type.
+type FieldError struct {
+	Kind string // DiagUnknownField, DiagDuplicateKey or DiagFieldType
+	Path Path
+	Pos  Position
+	Msg  string
+	// Prev is the first definition of a duplicate key.
+	Prev Position
+}
+
+// decodeTyped decodes the YAML node n into v (a pointer to a k8s.io/api
+// struct) the way the API server decodes the JSON that kubectl sends:
+// fields are matched by their JSON names, case-sensitively; a value of the
+// wrong JSON type is an error and the field keeps its zero value; unknown
+// fields are reported. Walking the node tree directly, instead of going
+// through JSON, costs a fraction of encoding/json and places every error on
+// its exact line and column.
+func decodeTyped(n *yaml.Node, v any) []FieldError {
+	d := typedDecoder{}
+	d.value(n, reflect.ValueOf(v).Elem(), Position{Line: n.Line, Column: n.Column})
+	return d.errs
+}
+
+type typedDecoder struct {
+	errs  []FieldError
+	path  []pathElem
+	nodes int
+	bomb  bool
+}
+
+func (d *typedDecoder) fail(kind string, pos Position, format string, args ...any) {
+	p := Path{elems: append([]pathElem(nil), d.path...)}
+	msg := fmt.Sprintf(format, args...)
+	d.errs = append(d.errs, FieldError{Kind: kind, Path: p, Pos: pos, Msg: msg})
+}
+
+func (d *typedDecoder) typeError(n *yaml.Node, pos Position, t reflect.Type) {
+	d.fail(DiagFieldType, pos, "%s: expected %s, found %s", Path{elems: d.path}.String(), describeType(t), describeNode(n))
+}
+
+var (
+	quantityType   = reflect.TypeOf(resource.Quantity{})
+	intOrStrType   = reflect.TypeOf(intstr.IntOrString{})
+	timeType       = reflect.TypeOf(metav1.Time{})
+	microTimeType  = reflect.TypeOf(metav1.MicroTime{})
+	durationType   = reflect.TypeOf(metav1.Duration{})
+	bytesType      = reflect.TypeOf([]byte(nil))
+	jsonUnmarshal  = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+	textUnmarshal  = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+	structInfos    sync.Map // reflect.Type -> *structInfo
+	maxFieldErrors = 100
+)
+
+func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
+	if d.bomb || len(d.errs) >= maxFieldErrors {
+		return
+	}
+	d.nodes++
+	for n.Kind == yaml.AliasNode {
+		if d.nodes > maxExpandedNodes || n.Alias == nil {
+			d.bomb = true
+			return
+		}
+		n = n.Alias
+		d.nodes++
+	}
+	if d.nodes > maxExpandedNodes {
+		d.bomb = true
+		return
+	}
+	null := n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+	t := v.Type()
+	switch t {
+	case quantityType:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || n.Tag == "!!bool" {
+			d.typeError(n, pos, t)
+			return
+		}
+		q, err := resource.ParseQuantity(n.Value)
+		if err != nil {
+			d.fail(DiagFieldType, pos, "%s: %q is not a quantity (write it like 500m, 2, 256Mi or 1Gi)", Path{elems: d.path}, n.Value)
+			return
+		}
+		v.Set(reflect.ValueOf(q))
+		return
+	case intOrStrType:
+		switch {
+		case null:
+		case n.Kind == yaml.ScalarNode && n.Tag == "!!int":
+			i, err := strconv.ParseInt(cleanInt(n.Value), 0, 32)
+			if err != nil {
+				d.typeError(n, pos, t)
+				return
+			}
+			v.Set(reflect.ValueOf(intstr.FromInt32(int32(i))))
+		case n.Kind == yaml.ScalarNode && isStringTag(n.Tag):
+			v.Set(reflect.ValueOf(intstr.FromString(n.Value)))
+		default:
+			d.typeError(n, pos, t)
+		}
+		return
+	case timeType, microTimeType:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+			d.typeError(n, pos, t)
+			return
+		}
+		tm, err := time.Parse(time.RFC3339, n.Value)
+		if err != nil {
+			d.fail(DiagFieldType, pos, "%s: %q is not an RFC 3339 time", Path{elems: d.path}, n.Value)
+			return
+		}
+		if t == timeType {
+			v.Set(reflect.ValueOf(metav1.NewTime(tm)))
+		} else {
+			v.Set(reflect.ValueOf(metav1.NewMicroTime(tm)))
+		}
+		return
+	case durationType:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+			d.typeError(n, pos, t)
+			return
+		}
+		du, err := time.ParseDuration(n.Value)
+		if err != nil {
+			d.fail(DiagFieldType, pos, "%s: %q is not a duration like 30s", Path{elems: d.path}, n.Value)
+			return
+		}
+		v.Set(reflect.ValueOf(metav1.Duration{Duration: du}))
+		return
+	case bytesType:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+			d.typeError(n, pos, t)
+			return
+		}
+		b, err := base64.StdEncoding.DecodeString(n.Value)
+		if err != nil {
+			d.fail(DiagFieldType, pos, "%s: value is not valid base64 (use stringData for plain text)", Path{elems: d.path})
+			return
+		}
+		v.SetBytes(b)
+		return
+	}
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(jsonUnmarshal) {
+		// Other types with their own JSON form (RawExtension, FieldsV1):
+		// hand them their subtree as JSON.
+		data, _, err := ToJSON(n)
+		if err != nil {
+			d.bomb = true
+			return
+		}
+		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data); err != nil {
+			d.fail(DiagFieldType, pos, "%s: %v", Path{elems: d.path}, err)
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		if null {
+			v.SetZero()
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.New(t.Elem()))
+		}
+		d.value(n, v.Elem(), pos)
+	case reflect.Struct:
+		if null {
+			return
+		}
+		if n.Kind != yaml.MappingNode {
+			d.typeError(n, pos, t)
+			return
+		}
+		d.structFields(n, v, infoOf(t))
+	case reflect.Map:
+		if null {
+			v.SetZero()
+			return
+		}
+		if n.Kind != yaml.MappingNode {
+			d.typeError(n, pos, t)
+			return
+		}
+		if t.Key().Kind() != reflect.String {
+			d.typeError(n, pos, t)
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.MakeMapWithSize(t, len(n.Content)/2))
+		}
+		d.mapping(n, func(key string, kn, vn *yaml.Node) {
+			e := reflect.New(t.Elem()).Elem()
+			d.path = append(d.path, pathElem{key: key, index: -1})
+			d.value(vn, e, Position{kn.Line, kn.Column})
+			d.path = d.path[:len(d.path)-1]
+			k := reflect.New(t.Key()).Elem()
+			k.SetString(key)
+			v.SetMapIndex(k, e)
+		})
+	case reflect.Slice:
+		if null {
+			v.SetZero()
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			d.typeError(n, pos, t)
+			return
+		}
+		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
+		for i, c := range n.Content {
+			d.path = append(d.path, pathElem{index: i})
+			d.value(c, s.Index(i), Position{c.Line, c.Column})
+			d.path = d.path[:len(d.path)-1]
+		}
+		v.Set(s)
+	case reflect.String:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+			d.typeError(n, pos, t)
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Bool:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.typeError(n, pos, t)
+			return
+		}
+		v.SetBool(strings.EqualFold(n.Value, "true"))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.typeError(n, pos, t)
+			return
+		}
+		i, err := strconv.ParseInt(cleanInt(n.Value), 0, 64)
+		if err != nil || v.OverflowInt(i) {
+			d.fail(DiagFieldType, pos, "%s: %s does not fit in %s", Path{elems: d.path}, n.Value, describeType(t))
+			return
+		}
+		v.SetInt(i)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.typeError(n, pos, t)
+			return
+		}
+		u, err := strconv.ParseUint(cleanInt(n.Value), 0, 64)
+		if err != nil || v.OverflowUint(u) {
+			d.fail(DiagFieldType, pos, "%s: %s does not fit in %s", Path{elems: d.path}, n.Value, describeType(t))
+			return
+		}
+		v.SetUint(u)
+	case reflect.Float32, reflect.Float64:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!float" && n.Tag != "!!int") {
+			d.typeError(n, pos, t)
+			return
+		}
+		f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			d.typeError(n, pos, t)
+			return
+		}
+		v.SetFloat(f)
+	case reflect.Interface:
+		data, _, err := ToJSON(n)
+		if err != nil {
+			d.bomb = true
+			return
+		}
+		var x any
+		if err := json.Unmarshal(data, &x); err == nil {
+			v.Set(reflect.ValueOf(&x).Elem())
+		}
+	default:
+		if reflect.PointerTo(t).Implements(textUnmarshal) && n.Kind == yaml.ScalarNode {
+			if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+				d.fail(DiagFieldType, pos, "%s: %v", Path{elems: d.path}, err)
+			}
+			return
+		}
+		d.typeError(n, pos, t)
+	}
+}
+
+// mapping calls f for each key of mapping n, in order, after resolving
+// merge keys (explicit keys win over merged ones) and reporting duplicates
+// (the last one wins, as with kubectl).
+func (d *typedDecoder) mapping(n *yaml.Node, f func(key string, kn, vn *yaml.Node)) {
+	hasMerge := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if isMerge(n.Content[i]) {
+			hasMerge = true
+			break
+		}
+	}
+	if !hasMerge {
+		pairs := len(n.Content) / 2
+		var seen map[string]int
+		if pairs > 16 {
+			seen = make(map[string]int, pairs)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				seen[n.Content[i].Value] = i // the last definition wins
+			}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			kn := n.Content[i]
+			if kn.Kind != yaml.ScalarNode {
+				d.fail(DiagFieldType, Position{kn.Line, kn.Column}, "mapping key must be a string, not a list or mapping")
+				continue
+			}
+			later := -1
+			if seen != nil {
+				if j := seen[kn.Value]; j != i {
+					later = j
+				}
+			} else {
+				for j := i + 2; j+1 < len(n.Content); j += 2 {
+					if k := n.Content[j]; k.Kind == yaml.ScalarNode && k.Value == kn.Value {
+						later = j
+						break
+					}
+				}
+			}
+			if later >= 0 {
+				// kubectl rejects the document; the last value is kept.
+				ln := n.Content[later]
+				d.path = append(d.path, pathElem{key: kn.Value, index: -1})
+				d.fail(DiagDuplicateKey, Position{ln.Line, ln.Column}, "%s", kn.Value)
+				d.errs[len(d.errs)-1].Prev = Position{kn.Line, kn.Column}
+				d.path = d.path[:len(d.path)-1]
+				continue
+			}
+			f(kn.Value, kn, n.Content[i+1])
+		}
+		return
+	}
+	var w jsonWriter
+	es, err := w.entries(n, 0)
+	if err != nil {
+		d.fail(DiagFieldType, Position{n.Line, n.Column}, "%v", err)
+		return
+	}
+	for _, e := range es {
+		f(e.key, e.kn, e.val)
+	}
+}
+
+func (d *typedDecoder) structFields(n *yaml.Node, v reflect.Value, si *structInfo) {
+	d.mapping(n, func(key string, kn, vn *yaml.Node) {
+		fi, ok := si.fields[key]
+		d.path = append(d.path, pathElem{key: key, index: -1})
+		pos := Position{kn.Line, kn.Column}
+		if !ok {
+			d.fail(DiagUnknownField, pos, "unknown field %q", Path{elems: d.path}.String())
+		} else {
+			d.value(vn, fieldByIndex(v, fi.index), pos)
+		}
+		d.path = d.path[:len(d.path)-1]
+	})
+}
+
+// fieldByIndex is reflect.Value.FieldByIndex that allocates nil embedded
+// pointers on the way.
+func fieldByIndex(v reflect.Value, index []int) reflect.Value {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v
+}
+
+type fieldInfo struct {
+	index []int
+}
+
+type structInfo struct {
+	fields map[string]fieldInfo
+}
+
+// infoOf returns the JSON field names of struct type t, with inline and
+// embedded structs flattened as encoding/json does.
+func infoOf(t reflect.Type) *structInfo {
+	if si, ok := structInfos.Load(t); ok {
+		return si.(*structInfo)
+	}
+	si := &structInfo{fields: map[string]fieldInfo{}}
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			idx := append(append([]int(nil), index...), i)
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if name == "" && (f.Anonymous || strings.Contains(opts, "inline")) && ft.Kind() == reflect.Struct {
+				walk(ft, idx)
+				continue
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if _, exists := si.fields[name]; !exists || len(idx) < len(si.fields[name].index) {
+				si.fields[name] = fieldInfo{index: idx}
+			}
+		}
+	}
+	walk(t, nil)
+	actual, _ := structInfos.LoadOrStore(t, si)
+	return actual.(*structInfo)
+}
+
+func isStringTag(tag string) bool {
+	return tag == "!!str" || tag == "!!timestamp" || tag == "!!binary"
+}
+
+func cleanInt(s string) string {
+	s = strings.ReplaceAll(s, "_", "")
+	if strings.HasPrefix(s, "0o") || strings.HasPrefix(s, "0O") {
+		return "0" + s[2:]
+	}
+	return s
+}
+
+func describeType(t reflect.Type) string {
+	switch t {
+	case quantityType:
+		return "a quantity"
+	case intOrStrType:
+		return "a number or a string"
+	case timeType, microTimeType:
+		return "a time"
+	case durationType:
+		return "a duration"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return describeType(t.Elem())
+	case reflect.Struct, reflect.Map:
+		return "a mapping"
+	case reflect.Slice:
+		return "a list"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
+}
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.Tag {
+	case "!!int", "!!float":
+		return "the number " + n.Value + " (quote it if it is meant as a string)"
+	case "!!bool":
+		return "the boolean " + n.Value + " (quote it if it is meant as a string)"
+	case "!!null":
+		return "null"
+	}
+	v := n.Value
+	if len(v) > 40 {
+		v = v[:40] + "…"
+	}
+	return fmt.Sprintf("the string %q", v)
+}
