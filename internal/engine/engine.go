@@ -41,6 +41,8 @@ type Note struct {
 	Line    int       `json:"line,omitempty"`
 	Level   NoteLevel `json:"level"`
 	Message string    `json:"message"`
+
+	template bool
 }
 
 // Result is the outcome of a run.
@@ -79,8 +81,43 @@ func Check(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	res.Notes = mergeTemplateNotes(res.Notes)
 	sortResult(res)
 	return res, nil
+}
+
+// mergeTemplateNotes folds the notes about the templates of one chart (or
+// one folder) into a single note, so that a chart's templates folder gives
+// one clear message instead of one per file.
+func mergeTemplateNotes(notes []Note) []Note {
+	type group struct {
+		first int
+		files int
+	}
+	groups := map[string]*group{}
+	out := notes[:0:0]
+	for _, n := range notes {
+		if !n.template {
+			out = append(out, n)
+			continue
+		}
+		key := n.Message + "\x00" + filepath.Dir(n.File)
+		if g, ok := groups[key]; ok {
+			g.files++
+			continue
+		}
+		groups[key] = &group{first: len(out), files: 1}
+		out = append(out, n)
+	}
+	for _, g := range groups {
+		if g.files > 1 {
+			n := &out[g.first]
+			n.File = filepath.Dir(n.File)
+			n.Line = 0
+			n.Message = fmt.Sprintf("%d template files skipped: %s", g.files, n.Message)
+		}
+	}
+	return out
 }
 
 type runner struct {
@@ -218,7 +255,7 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 		return
 	}
 	if line, ok := templateLine(head); ok {
-		outs <- output{notes: []Note{{File: s.name, Line: line, Level: NoteWarning, Message: templateMessage(s.name)}}}
+		outs <- output{notes: []Note{{File: s.name, Line: line, Level: NoteWarning, Message: templateMessage(s.name), template: true}}}
 		return
 	}
 	sp := manifest.NewSplitter(br)
@@ -267,13 +304,13 @@ func templateMessage(file string) string {
 	dir := filepath.Dir(file)
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "Chart.yaml")); err == nil {
-			return fmt.Sprintf("Helm template (chart %s), skipped: it is not YAML until rendered; run kubevet on the chart's rendered output (helm template %s | kubevet check -)", d, d)
+			return fmt.Sprintf("Helm chart %s: its templates are not YAML until rendered; check the rendered output (helm template %s | kubevet check -)", d, d)
 		}
 		if p := filepath.Dir(d); p == d || d == "." {
 			break
 		}
 	}
-	return "template file ({{ }}), skipped: it is not YAML until rendered; check the rendered output instead"
+	return "Go template ({{ }}): not YAML until rendered; check the rendered output instead"
 }
 
 // check decodes one document and runs the checks on its objects.

@@ -159,6 +159,13 @@ type Options struct {
 	DefaultNamespace string
 }
 
+// parserErrors are the messages yaml.v3's parser (not its scanner) gives.
+var parserErrors = []string{
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"did not find expected key", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected <document start>",
+}
+
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Decode parses one document cut by the Splitter.
@@ -184,7 +191,9 @@ func Decode(file string, c Chunk, opt Options) Decoded {
 		return out
 	}
 	apiVersion, kind := scalarAt(root, "apiVersion"), scalarAt(root, "kind")
-	if apiVersion == "" && kind == "" {
+	if kind == "" && (apiVersion == "" || !hasKey(root, "metadata")) {
+		// Values files, Chart.yaml (apiVersion: v2 and no kind), other
+		// tools' configuration.
 		out.NotKubernetes = true
 		return out
 	}
@@ -289,6 +298,14 @@ func syntaxDiagnostic(file string, c Chunk, err error) Diagnostic {
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		// yaml.v3 numbers the lines of parser errors (unlike scanner
+		// errors) from 0; those messages are the parser's.
+		for _, p := range parserErrors {
+			if strings.HasPrefix(msg, p) {
+				line++
+				break
+			}
+		}
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
@@ -302,6 +319,11 @@ func scalarAt(n *yaml.Node, k string) string {
 		return ""
 	}
 	return v.Value
+}
+
+func hasKey(n *yaml.Node, k string) bool {
+	kn, _ := lookup(n, k)
+	return kn != nil
 }
 
 func lookupValue(n *yaml.Node, k string) (*yaml.Node, bool) {

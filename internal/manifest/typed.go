@@ -39,6 +39,10 @@ type FieldError struct {
 func decodeTyped(n *yaml.Node, v any) []FieldError {
 	d := typedDecoder{}
 	d.value(n, reflect.ValueOf(v).Elem(), Position{Line: n.Line, Column: n.Column})
+	if d.bomb {
+		d.path = nil
+		d.fail(DiagSyntax, Position{Line: n.Line, Column: n.Column}, "%v", ErrAliasBomb)
+	}
 	return d.errs
 }
 
@@ -382,7 +386,7 @@ func (d *typedDecoder) mapping(n *yaml.Node, f func(key string, kn, vn *yaml.Nod
 	var w jsonWriter
 	es, err := w.entries(n, 0)
 	if err != nil {
-		d.fail(DiagFieldType, Position{n.Line, n.Column}, "%v", err)
+		d.fail(DiagSyntax, Position{n.Line, n.Column}, "%v", err)
 		return
 	}
 	for _, e := range es {
