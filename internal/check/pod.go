@@ -61,15 +61,22 @@ func (c Container) Describe() string {
 	return c.Kind.String() + " \"" + c.C.Name + "\""
 }
 
-// Value is a resolved setting and the path it comes from: the container's
-// field, the pod's, or (when unset in both) the container's field path.
+// Value is a resolved setting and where it comes from: the container's
+// field, the pod's, or (when unset in both) the container's field.
 type Value[T any] struct {
 	V *T
-	// Path is where the value is set, or where the container would set it.
-	Path manifest.Path
 	// FromPod is true when the value is inherited from the pod's
 	// securityContext.
 	FromPod bool
+	base    manifest.Path // the container's path, or the pod spec's
+	field   []string      // the field below securityContext; shared, never written
+}
+
+// Path is where the value is set, or where the container would set it. It
+// is built on demand, because most values are never reported: resolving
+// costs no allocation.
+func (v Value[T]) Path() manifest.Path {
+	return v.base.Child("securityContext").Child(v.field...)
 }
 
 // Set reports whether the value is set at either level.
@@ -89,27 +96,40 @@ type Security struct {
 	ReadOnlyRootFilesystem   *bool
 	Capabilities             *corev1.Capabilities
 	WindowsHostProcess       Value[bool]
-	// SCPath is the container's securityContext path.
-	SCPath manifest.Path
+
+	container manifest.Path
 }
+
+// SCPath is the container's securityContext path.
+func (s Security) SCPath() manifest.Path { return s.container.Child("securityContext") }
+
+// The fields EffectiveSecurity resolves, below securityContext, and the
+// empty contexts that stand for missing ones. Never written.
+var (
+	fieldRunAsNonRoot = []string{"runAsNonRoot"}
+	fieldRunAsUser    = []string{"runAsUser"}
+	fieldSeccomp      = []string{"seccompProfile"}
+	fieldAppArmor     = []string{"appArmorProfile"}
+	fieldHostProcess  = []string{"windowsOptions", "hostProcess"}
+	noContainerSC     corev1.SecurityContext
+	noPodSC           corev1.PodSecurityContext
+)
 
 // EffectiveSecurity resolves c's security context against the pod's.
 func EffectiveSecurity(pt *manifest.PodTemplate, c Container) Security {
-	scPath := c.Path.Child("securityContext")
-	podPath := pt.SpecPath.Child("securityContext")
 	csc := c.C.SecurityContext
 	if csc == nil {
-		csc = &corev1.SecurityContext{}
+		csc = &noContainerSC
 	}
 	psc := pt.Spec.SecurityContext
 	if psc == nil {
-		psc = &corev1.PodSecurityContext{}
+		psc = &noPodSC
 	}
-	s := Security{SCPath: scPath}
-	s.RunAsNonRoot = pick(csc.RunAsNonRoot, psc.RunAsNonRoot, scPath.Child("runAsNonRoot"), podPath.Child("runAsNonRoot"))
-	s.RunAsUser = pick(csc.RunAsUser, psc.RunAsUser, scPath.Child("runAsUser"), podPath.Child("runAsUser"))
-	s.SeccompProfile = pick(csc.SeccompProfile, psc.SeccompProfile, scPath.Child("seccompProfile"), podPath.Child("seccompProfile"))
-	s.AppArmor = pick(csc.AppArmorProfile, psc.AppArmorProfile, scPath.Child("appArmorProfile"), podPath.Child("appArmorProfile"))
+	s := Security{container: c.Path}
+	s.RunAsNonRoot = pick(csc.RunAsNonRoot, psc.RunAsNonRoot, c.Path, pt.SpecPath, fieldRunAsNonRoot)
+	s.RunAsUser = pick(csc.RunAsUser, psc.RunAsUser, c.Path, pt.SpecPath, fieldRunAsUser)
+	s.SeccompProfile = pick(csc.SeccompProfile, psc.SeccompProfile, c.Path, pt.SpecPath, fieldSeccomp)
+	s.AppArmor = pick(csc.AppArmorProfile, psc.AppArmorProfile, c.Path, pt.SpecPath, fieldAppArmor)
 	var cw, pw *bool
 	if csc.WindowsOptions != nil {
 		cw = csc.WindowsOptions.HostProcess
@@ -117,7 +137,7 @@ func EffectiveSecurity(pt *manifest.PodTemplate, c Container) Security {
 	if psc.WindowsOptions != nil {
 		pw = psc.WindowsOptions.HostProcess
 	}
-	s.WindowsHostProcess = pick(cw, pw, scPath.Child("windowsOptions", "hostProcess"), podPath.Child("windowsOptions", "hostProcess"))
+	s.WindowsHostProcess = pick(cw, pw, c.Path, pt.SpecPath, fieldHostProcess)
 	s.Privileged = csc.Privileged
 	s.AllowPrivilegeEscalation = csc.AllowPrivilegeEscalation
 	s.ReadOnlyRootFilesystem = csc.ReadOnlyRootFilesystem
@@ -125,14 +145,16 @@ func EffectiveSecurity(pt *manifest.PodTemplate, c Container) Security {
 	return s
 }
 
-func pick[T any](c, p *T, cPath, pPath manifest.Path) Value[T] {
+// pick resolves one setting: the container's value c, else the pod's p.
+// cBase and pBase are the container's and the pod spec's paths.
+func pick[T any](c, p *T, cBase, pBase manifest.Path, field []string) Value[T] {
 	if c != nil {
-		return Value[T]{V: c, Path: cPath}
+		return Value[T]{V: c, base: cBase, field: field}
 	}
 	if p != nil {
-		return Value[T]{V: p, Path: pPath, FromPod: true}
+		return Value[T]{V: p, FromPod: true, base: pBase, field: field}
 	}
-	return Value[T]{Path: cPath}
+	return Value[T]{base: cBase, field: field}
 }
 
 // TargetsWindows reports whether the pod is meant for Windows nodes: its
