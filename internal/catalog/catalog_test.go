@@ -1,6 +1,8 @@
 package catalog_test
 
 import (
+	"flag"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -51,5 +53,23 @@ func TestRefsExistInSpec(t *testing.T) {
 				t.Errorf("check %s refers to %s, which the spec does not define", c.ID, r)
 			}
 		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite docs/checks.md")
+
+// TestDocsFresh keeps docs/checks.md in step with the catalog.
+func TestDocsFresh(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "checks.md")
+	want := catalog.Markdown()
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != want {
+		t.Fatal("docs/checks.md is stale: run go test ./internal/catalog -run TestDocsFresh -update")
 	}
 }

@@ -65,12 +65,12 @@ func (p Path) String() string {
 			b.WriteByte(']')
 			continue
 		}
-		if i > 0 {
-			b.WriteByte('.')
-		}
 		if needsQuoting(e.key) {
 			b.WriteString("[" + strconv.Quote(e.key) + "]")
 			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
 		}
 		b.WriteString(e.key)
 	}
