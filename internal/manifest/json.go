@@ -16,6 +16,9 @@ import (
 // are far below it.
 const maxExpandedNodes = 1 << 20
 
+// maxJSONBytes bounds the JSON one document may expand to.
+const maxJSONBytes = 64 << 20
+
 // ErrAliasBomb is returned when a document expands past maxExpandedNodes.
 var ErrAliasBomb = errors.New("document expands to too many nodes through aliases (alias bomb?)")
 
@@ -42,16 +45,24 @@ type jsonWriter struct {
 // ToJSON returns the JSON form of n. Duplicate mapping keys are returned as
 // KeyErrors (the document is still converted, last value winning).
 func ToJSON(n *yaml.Node) ([]byte, []KeyError, error) {
-	w := jsonWriter{b: make([]byte, 0, 1024)}
+	b, _, dups, err := toJSON(n, 0)
+	return b, dups, err
+}
+
+// toJSON is ToJSON for a subtree of a document of which used nodes were
+// already expanded; it returns the new count, so that the bound holds for
+// the whole document.
+func toJSON(n *yaml.Node, used int) ([]byte, int, []KeyError, error) {
+	w := jsonWriter{b: make([]byte, 0, 1024), nodes: used}
 	if err := w.node(n, 0); err != nil {
-		return nil, w.dups, err
+		return nil, w.nodes, w.dups, err
 	}
-	return w.b, w.dups, nil
+	return w.b, w.nodes, w.dups, nil
 }
 
 func (w *jsonWriter) node(n *yaml.Node, depth int) error {
 	w.nodes++
-	if w.nodes > maxExpandedNodes {
+	if w.nodes > maxExpandedNodes || len(w.b) > maxJSONBytes {
 		return ErrAliasBomb
 	}
 	if depth > 10000 {
@@ -104,6 +115,10 @@ func (w *jsonWriter) entries(n *yaml.Node, depth int) ([]entry, error) {
 	var merged []entry
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
+		w.nodes++
+		if w.nodes > maxExpandedNodes {
+			return nil, ErrAliasBomb
+		}
 		if isMerge(kn) {
 			for _, src := range mergeSources(vn) {
 				if src == nil || src.Kind != yaml.MappingNode {

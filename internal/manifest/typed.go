@@ -180,7 +180,8 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(jsonUnmarshal) {
 		// Other types with their own JSON form (RawExtension, FieldsV1):
 		// hand them their subtree as JSON.
-		data, _, err := ToJSON(n)
+		data, used, _, err := toJSON(n, d.nodes)
+		d.nodes = used
 		if err != nil {
 			d.bomb = true
 			return
@@ -311,7 +312,8 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		}
 		v.SetFloat(f)
 	case reflect.Interface:
-		data, _, err := ToJSON(n)
+		data, used, _, err := toJSON(n, d.nodes)
+		d.nodes = used
 		if err != nil {
 			d.bomb = true
 			return
