@@ -326,6 +326,26 @@ func Run(c *Check, o *manifest.Object, s *Settings, opts Options) []Finding {
 	return p.findings
 }
 
+// Runner runs checks reusing one Pass, so that running every check on every
+// object allocates nothing for the bookkeeping. A Runner is for one
+// goroutine at a time.
+type Runner struct {
+	pass Pass
+}
+
+// Run runs c on o and appends its findings to into.
+func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, into []Finding) []Finding {
+	if c.Run == nil || !c.Target.Match(o) {
+		return into
+	}
+	p := &r.pass
+	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, findings: into}
+	c.Run(p)
+	into = p.findings
+	*p = Pass{}
+	return into
+}
+
 // MarshalJSON keeps refs an array even when empty.
 func (f Finding) MarshalJSON() ([]byte, error) {
 	type plain Finding

@@ -7,58 +7,26 @@ import (
 )
 
 // ContainerKind tells regular, init and ephemeral containers apart.
-type ContainerKind int
+type ContainerKind = manifest.ContainerKind
 
 // Container kinds.
 const (
-	Regular ContainerKind = iota
-	Init
-	Ephemeral
+	Regular   = manifest.Regular
+	Init      = manifest.Init
+	Ephemeral = manifest.Ephemeral
 )
 
-func (k ContainerKind) String() string {
-	return [...]string{"container", "init container", "ephemeral container"}[k]
-}
-
 // Container is one container of a pod spec with its path.
-type Container struct {
-	Kind ContainerKind
-	// C is the container. Ephemeral containers are converted; their
-	// fields are the same.
-	C *corev1.Container
-	// Path is the container's path in the object
-	// (spec.template.spec.containers[0]).
-	Path manifest.Path
-	// Sidecar is true for an init container with restartPolicy Always.
-	Sidecar bool
-}
+type Container = manifest.Container
 
-// Containers returns every container of the object's pod spec: regular, init
-// and ephemeral, each with its path.
+// Containers returns every container of the object's pod spec: init,
+// regular and ephemeral, each with its path. The list is built once per
+// object and shared by every check: do not modify it.
 func Containers(pt *manifest.PodTemplate) []Container {
 	if pt == nil {
 		return nil
 	}
-	s := pt.Spec
-	out := make([]Container, 0, len(s.Containers)+len(s.InitContainers)+len(s.EphemeralContainers))
-	for i := range s.InitContainers {
-		c := &s.InitContainers[i]
-		sidecar := c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
-		out = append(out, Container{Kind: Init, C: c, Path: pt.SpecPath.Child("initContainers").Index(i), Sidecar: sidecar})
-	}
-	for i := range s.Containers {
-		out = append(out, Container{Kind: Regular, C: &s.Containers[i], Path: pt.SpecPath.Child("containers").Index(i)})
-	}
-	for i := range s.EphemeralContainers {
-		c := corev1.Container(s.EphemeralContainers[i].EphemeralContainerCommon)
-		out = append(out, Container{Kind: Ephemeral, C: &c, Path: pt.SpecPath.Child("ephemeralContainers").Index(i)})
-	}
-	return out
-}
-
-// Describe names the container in messages: `container "web"`.
-func (c Container) Describe() string {
-	return c.Kind.String() + " \"" + c.C.Name + "\""
+	return pt.Containers()
 }
 
 // Value is a resolved setting and where it comes from: the container's

@@ -154,11 +154,19 @@ func newRunner(opt Options) (*runner, error) {
 	return r, nil
 }
 
-// job is one document to decode and check.
+// job is a batch of consecutive documents of one file to decode and check.
 type job struct {
-	file  string
-	chunk manifest.Chunk
+	file   string
+	chunks []manifest.Chunk
 }
+
+// Batch bounds: documents are parsed in batches, which costs less than a
+// parser per document, while batches stay small enough to spread a single
+// large file over every core.
+const (
+	batchDocs  = 32
+	batchBytes = 128 << 10
+)
 
 // output is what one worker found in one document or file.
 type output struct {
@@ -209,11 +217,12 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var cr check.Runner
 			for j := range jobs {
 				if ctx.Err() != nil {
 					continue // drain
 				}
-				outs <- r.check(j)
+				outs <- r.check(j, &cr)
 			}
 		}()
 	}
@@ -248,8 +257,14 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 		defer f.Close()
 		in = f
 	}
-	br := bufio.NewReaderSize(in, 64<<10)
-	head, _ := br.Peek(64 << 10)
+	bufSize := 64 << 10
+	if f, ok := in.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < int64(bufSize) {
+			bufSize = max(int(st.Size())+1, 16)
+		}
+	}
+	br := bufio.NewReaderSize(in, bufSize)
+	head, _ := br.Peek(bufSize)
 	if bytes.IndexByte(head, 0) >= 0 {
 		outs <- output{notes: []Note{{File: s.name, Level: NoteWarning, Message: "binary file, skipped"}}}
 		return
@@ -259,19 +274,37 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 		return
 	}
 	sp := manifest.NewSplitter(br)
+	var batch []manifest.Chunk
+	size := 0
+	flush := func() bool {
+		if len(batch) == 0 {
+			return true
+		}
+		select {
+		case jobs <- job{file: s.name, chunks: batch}:
+		case <-ctx.Done():
+			return false
+		}
+		batch, size = nil, 0
+		return true
+	}
 	for {
 		c, err := sp.Next()
 		if errors.Is(err, io.EOF) {
+			flush()
 			return
 		}
 		if err != nil {
+			flush()
 			outs <- output{notes: []Note{{File: s.name, Level: NoteError, Message: fmt.Sprintf("read error: %v", err)}}}
 			return
 		}
-		select {
-		case jobs <- job{file: s.name, chunk: c}:
-		case <-ctx.Done():
-			return
+		batch = append(batch, c)
+		size += len(c.Data)
+		if len(batch) >= batchDocs || size >= batchBytes {
+			if !flush() {
+				return
+			}
 		}
 	}
 }
@@ -313,28 +346,48 @@ func templateMessage(file string) string {
 	return "Go template ({{ }}): not YAML until rendered; check the rendered output instead"
 }
 
-// check decodes one document and runs the checks on its objects.
-func (r *runner) check(j job) output {
-	d := manifest.Decode(j.file, j.chunk, r.decode)
+// check decodes a batch of documents and runs the checks on their objects.
+func (r *runner) check(j job, cr *check.Runner) output {
 	var o output
+	docs, offset, ok := manifest.ParseBatch(j.chunks)
+	for i, c := range j.chunks {
+		var d manifest.Decoded
+		switch {
+		case !ok:
+			d = manifest.Decode(j.file, c, r.decode)
+		case docs[i] == nil:
+			continue
+		default:
+			d = manifest.DecodeNode(j.file, c, docs[i], offset, r.decode)
+		}
+		r.checkDoc(j.file, c, d, cr, &o)
+	}
+	return o
+}
+
+// checkDoc runs the checks on the objects of one decoded document.
+func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr *check.Runner, o *output) {
 	if d.Empty {
-		return o
+		return
 	}
-	o.docs = 1
+	o.docs++
 	if d.NotKubernetes {
-		o.notes = append(o.notes, Note{File: j.file, Line: j.chunk.StartLine, Level: NoteInfo, Message: "not a Kubernetes object (no apiVersion and kind), skipped"})
-		return o
+		o.notes = append(o.notes, Note{File: file, Line: c.StartLine, Level: NoteInfo, Message: "not a Kubernetes object (no apiVersion and kind), skipped"})
+		return
 	}
-	diagByObj := map[*manifest.Object][]check.Finding{}
+	var diagByObj map[*manifest.Object][]check.Finding
 	for _, dg := range d.Diagnostics {
-		c := r.byID[dg.Kind]
-		if c == nil || !r.cfg.Enabled(c) {
+		dc := r.byID[dg.Kind]
+		if dc == nil || !r.cfg.Enabled(dc) {
 			continue
 		}
-		f := check.Finding{Check: c.ID, Refs: c.Refs, Severity: c.Severity, File: dg.File, Line: dg.Pos.Line, Column: dg.Pos.Column, Path: dg.Path.String(), Message: dg.Message}
+		f := check.Finding{Check: dc.ID, Refs: dc.Refs, Severity: dc.Severity, File: dg.File, Line: dg.Pos.Line, Column: dg.Pos.Column, Path: dg.Path.String(), Message: dg.Message}
 		if dg.Object != nil {
 			f.Object = check.RefOf(dg.Object)
 			f.NamespaceDefaulted = dg.Object.NamespaceDefaulted
+			if diagByObj == nil {
+				diagByObj = map[*manifest.Object][]check.Finding{}
+			}
 			diagByObj[dg.Object] = append(diagByObj[dg.Object], f)
 			continue
 		}
@@ -344,7 +397,7 @@ func (r *runner) check(j job) output {
 		o.objects++
 		fs := diagByObj[obj]
 		for _, ac := range r.active {
-			fs = append(fs, check.Run(ac.c, obj, &r.settings, ac.opts)...)
+			fs = cr.Run(ac.c, obj, &r.settings, ac.opts, fs)
 		}
 		delete(diagByObj, obj)
 		fs = r.exempt(obj, fs)
@@ -360,7 +413,6 @@ func (r *runner) check(j job) output {
 			o.findings = append(o.findings, r.severity(f))
 		}
 	}
-	return o
 }
 
 func (r *runner) severity(f check.Finding) check.Finding {

@@ -66,6 +66,8 @@ type PodTemplate struct {
 	Spec     *corev1.PodSpec
 	// SpecPath is the path of Spec in the object (spec.template.spec, ...).
 	SpecPath Path
+
+	containers []Container
 }
 
 // GVK returns the object's group, version and kind.
@@ -180,12 +182,18 @@ func Decode(file string, c Chunk, opt Options) Decoded {
 		out.Diagnostics = append(out.Diagnostics, syntaxDiagnostic(file, c, err))
 		return out
 	}
-	root := deref(&doc)
+	return DecodeNode(file, c, &doc, c.StartLine-1, opt)
+}
+
+// DecodeNode decodes the parsed document doc of chunk c; node lines plus
+// offset are file lines.
+func DecodeNode(file string, c Chunk, doc *yaml.Node, offset int, opt Options) Decoded {
+	var out Decoded
+	root := deref(doc)
 	if root == nil || root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		out.Empty = true
 		return out
 	}
-	offset := c.StartLine - 1
 	if root.Kind != yaml.MappingNode {
 		out.NotKubernetes = true
 		return out

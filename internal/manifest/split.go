@@ -35,13 +35,19 @@ type Splitter struct {
 	r       *bufio.Reader
 	line    int // lines consumed so far
 	index   int
-	pending []byte // a "---" line that opens the next document
+	pending []byte       // a "---" line that opens the next document
+	long    []byte       // scratch for lines longer than the read buffer
+	buf     bytes.Buffer // scratch for the document being read
 	done    bool
 }
 
 // NewSplitter returns a Splitter reading r.
 func NewSplitter(r io.Reader) *Splitter {
-	return &Splitter{r: bufio.NewReaderSize(r, 64<<10)}
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	return &Splitter{r: br}
 }
 
 // Next returns the next document, or io.EOF. Documents that hold nothing but
@@ -61,7 +67,8 @@ func (s *Splitter) Next() (Chunk, error) {
 
 func (s *Splitter) next() (Chunk, bool, error) {
 	c := Chunk{Index: s.index, StartLine: s.line + 1}
-	var buf bytes.Buffer
+	buf := &s.buf
+	buf.Reset()
 	tooLarge := false
 	if s.pending != nil {
 		// The "---" line that ended the previous document opens this one.
@@ -79,8 +86,8 @@ func (s *Splitter) next() (Chunk, bool, error) {
 			switch marker(line) {
 			case "---":
 				if buf.Len() > 0 || tooLarge {
-					s.pending = line
-					return s.emit(c, &buf, tooLarge), true, nil
+					s.pending = bytes.Clone(line)
+					return s.emit(c, buf, tooLarge), true, nil
 				}
 				c.StartLine = s.line
 				buf.Write(line)
@@ -89,7 +96,7 @@ func (s *Splitter) next() (Chunk, bool, error) {
 				// Document end: the marker is dropped and the next document
 				// starts on the following line.
 				if buf.Len() > 0 || tooLarge {
-					return s.emit(c, &buf, tooLarge), true, nil
+					return s.emit(c, buf, tooLarge), true, nil
 				}
 				c.StartLine = s.line + 1
 				continue
@@ -106,7 +113,7 @@ func (s *Splitter) next() (Chunk, bool, error) {
 		if errors.Is(err, io.EOF) {
 			s.done = true
 			if buf.Len() > 0 || tooLarge {
-				return s.emit(c, &buf, tooLarge), true, nil
+				return s.emit(c, buf, tooLarge), true, nil
 			}
 			return Chunk{}, false, nil
 		}
@@ -119,28 +126,30 @@ func (s *Splitter) emit(c Chunk, buf *bytes.Buffer, tooLarge bool) Chunk {
 		c.Err = ErrDocumentTooLarge
 		return c
 	}
+	// One exact copy: the scratch buffer is reused for the next document.
 	c.Data = bytes.Clone(buf.Bytes())
 	return c
 }
 
-// readLine returns one line including its newline. Lines of any length are
-// returned whole.
+// readLine returns one line including its newline. The slice is valid
+// until the next call. Lines of any length are returned whole (up to just
+// over MaxDocumentBytes, which is enough to know the document is too large).
 func (s *Splitter) readLine() ([]byte, error) {
 	line, err := s.r.ReadSlice('\n')
 	if err == nil || errors.Is(err, io.EOF) {
-		return bytes.Clone(line), err
+		return line, err
 	}
 	if !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, err
 	}
-	full := bytes.Clone(line)
+	s.long = append(s.long[:0], line...)
 	for {
 		more, err := s.r.ReadSlice('\n')
-		if len(full) < MaxDocumentBytes+1 {
-			full = append(full, more...)
+		if len(s.long) < MaxDocumentBytes+1 {
+			s.long = append(s.long, more...)
 		}
 		if err == nil || errors.Is(err, io.EOF) {
-			return full, err
+			return s.long, err
 		}
 		if !errors.Is(err, bufio.ErrBufferFull) {
 			return nil, err

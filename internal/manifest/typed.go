@@ -177,7 +177,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		v.SetBytes(b)
 		return
 	}
-	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(jsonUnmarshal) {
+	if hasJSONUnmarshaler(t) {
 		// Other types with their own JSON form (RawExtension, FieldsV1):
 		// hand them their subtree as JSON.
 		data, used, _, err := toJSON(n, d.nodes)
@@ -331,6 +331,25 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		}
 		d.typeError(n, pos, t)
 	}
+}
+
+// unmarshalers caches, by type, whether a type decodes itself from JSON
+// (reflect's Implements is too slow to ask for every value).
+var unmarshalers sync.Map // reflect.Type -> bool
+
+func hasJSONUnmarshaler(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int32, reflect.Int64, reflect.Pointer, reflect.Interface, reflect.Slice:
+		if t.Kind() != reflect.Slice && t.PkgPath() == "" {
+			return false // unnamed basic types have no methods
+		}
+	}
+	if v, ok := unmarshalers.Load(t); ok {
+		return v.(bool)
+	}
+	ok := t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(jsonUnmarshal)
+	unmarshalers.Store(t, ok)
+	return ok
 }
 
 // mapping calls f for each key of mapping n, in order, after resolving

@@ -1,0 +1,103 @@
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"gopkg.in/yaml.v3"
+)
+
+// HasContent reports whether a chunk holds anything but blank lines,
+// comments and document markers.
+func HasContent(data []byte) bool {
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		t := bytes.TrimLeft(line, " \t\r")
+		if len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		if m := marker(line); m != "" && len(bytes.TrimSpace(line)) == 3 {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// ParseBatch parses several consecutive chunks of one stream with a single
+// yaml.v3 decoder, which costs less than a parser per document. It returns
+// the documents by chunk (nil for chunks without content) and the line
+// offset to add to their node lines, or ok=false when the batch cannot be
+// parsed as a whole (a syntax error, or documents that do not line up with
+// the chunks): the caller then decodes the chunks one by one, so that an
+// error stays with its own document.
+func ParseBatch(chunks []Chunk) (docs []*yaml.Node, offset int, ok bool) {
+	if len(chunks) == 0 {
+		return nil, 0, true
+	}
+	var buf bytes.Buffer
+	total := 0
+	for _, c := range chunks {
+		total += len(c.Data)
+	}
+	buf.Grow(total)
+	type span struct{ first, last int } // line range of a chunk, relative to the batch
+	spans := make([]span, len(chunks))
+	want := 0
+	start := chunks[0].StartLine
+	for i, c := range chunks {
+		if c.Err != nil {
+			return nil, 0, false
+		}
+		if i > 0 && chunks[i-1].StartLine+bytes.Count(chunks[i-1].Data, []byte("\n")) != c.StartLine {
+			return nil, 0, false // not contiguous (a "..." line was dropped)
+		}
+		spans[i] = span{c.StartLine - start + 1, c.StartLine - start + bytes.Count(c.Data, []byte("\n"))}
+		if HasContent(c.Data) {
+			want++
+		} else {
+			spans[i] = span{-1, -1}
+		}
+		buf.Write(c.Data)
+	}
+	dec := yaml.NewDecoder(&buf)
+	var got []*yaml.Node
+	for {
+		n := new(yaml.Node)
+		err := dec.Decode(n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, 0, false
+		}
+		got = append(got, n)
+	}
+	if len(got) != want {
+		return nil, 0, false
+	}
+	docs = make([]*yaml.Node, len(chunks))
+	j := 0
+	for i := range chunks {
+		if spans[i].first < 0 {
+			continue
+		}
+		d := got[j]
+		j++
+		line := d.Line
+		if r := deref(d); r != nil {
+			line = r.Line
+		}
+		if line < spans[i].first || line > spans[i].last+1 {
+			return nil, 0, false
+		}
+		docs[i] = d
+	}
+	return docs, start - 1, true
+}
