@@ -73,18 +73,16 @@ var AllObjects = Target{Desc: "every object", Match: func(*manifest.Object) bool
 // Kinds targets objects of the given kinds, written Kind or Kind.group
 // (Service, Ingress.networking.k8s.io).
 func Kinds(kinds ...string) Target {
-	want := make(map[string]bool, len(kinds))
+	type gk struct{ kind, group string }
+	want := make(map[gk]bool, len(kinds))
 	for _, k := range kinds {
-		want[k] = true
+		kind, group, _ := strings.Cut(k, ".")
+		want[gk{kind, group}] = true
 	}
 	return Target{
 		Desc: strings.Join(kinds, ", "),
 		Match: func(o *manifest.Object) bool {
-			g := o.Group()
-			if g == "" {
-				return want[o.Kind]
-			}
-			return want[o.Kind+"."+g]
+			return want[gk{o.Kind, o.Group()}]
 		},
 	}
 }

@@ -231,12 +231,23 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		close(outs)
 	}()
 	res.Files = len(sources)
+	var parts [][]check.Finding
+	total := len(res.Findings)
 	for o := range outs {
-		res.Findings = append(res.Findings, o.findings...)
+		if len(o.findings) > 0 {
+			parts = append(parts, o.findings)
+			total += len(o.findings)
+		}
 		res.Notes = append(res.Notes, o.notes...)
 		res.Documents += o.docs
 		res.Objects += o.objects
 	}
+	all := make([]check.Finding, 0, total)
+	all = append(all, res.Findings...)
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	res.Findings = all
 }
 
 // read splits one source into documents and queues them.

@@ -41,12 +41,7 @@ func ParseBatch(chunks []Chunk) (docs []*yaml.Node, offset int, ok bool) {
 	if len(chunks) == 0 {
 		return nil, 0, true
 	}
-	var buf bytes.Buffer
-	total := 0
-	for _, c := range chunks {
-		total += len(c.Data)
-	}
-	buf.Grow(total)
+	readers := make([]io.Reader, len(chunks))
 	type span struct{ first, last int } // line range of a chunk, relative to the batch
 	spans := make([]span, len(chunks))
 	want := 0
@@ -64,9 +59,9 @@ func ParseBatch(chunks []Chunk) (docs []*yaml.Node, offset int, ok bool) {
 		} else {
 			spans[i] = span{-1, -1}
 		}
-		buf.Write(c.Data)
+		readers[i] = bytes.NewReader(c.Data)
 	}
-	dec := yaml.NewDecoder(&buf)
+	dec := yaml.NewDecoder(io.MultiReader(readers...))
 	var got []*yaml.Node
 	for {
 		n := new(yaml.Node)

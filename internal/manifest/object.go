@@ -76,7 +76,12 @@ func (o *Object) GVK() schema.GroupVersionKind {
 }
 
 // Group returns the API group ("" for the core group).
-func (o *Object) Group() string { return o.GVK().Group }
+func (o *Object) Group() string {
+	if i := strings.LastIndexByte(o.APIVersion, '/'); i >= 0 {
+		return o.APIVersion[:i]
+	}
+	return ""
+}
 
 // Locate returns the source position of p, or of its nearest existing
 // parent (exact=false). Live objects have no position.

@@ -1,25 +1,14 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
-
-	"github.com/kubevet/kubevet/internal/check"
-	"github.com/kubevet/kubevet/internal/engine"
 )
 
 // SchemaVersion is the version of the JSON output format. It changes only
 // when a field is removed or changes meaning; new fields may be added.
 const SchemaVersion = "kubevet.io/report/v1"
-
-// jsonReport is the JSON output format, documented in docs/output.md.
-type jsonReport struct {
-	SchemaVersion string          `json:"schemaVersion"`
-	Tool          Tool            `json:"tool"`
-	Summary       jsonSummary     `json:"summary"`
-	Findings      []check.Finding `json:"findings"`
-	Notes         []engine.Note   `json:"notes"`
-}
 
 type jsonSummary struct {
 	Files     int    `json:"files"`
@@ -28,25 +17,53 @@ type jsonSummary struct {
 	Findings  Counts `json:"findings"`
 }
 
-// JSON renders the result for machines.
+// JSON renders the result for machines. Findings are encoded one at a
+// time, so that a large result is never held twice in memory.
 func JSON(w io.Writer, r *Report) error {
-	out := jsonReport{
-		SchemaVersion: SchemaVersion,
-		Tool:          r.Tool,
-		Summary: jsonSummary{
-			Files: r.Result.Files, Documents: r.Result.Documents, Objects: r.Result.Objects,
-			Findings: Count(r.Result.Findings),
-		},
-		Findings: r.Result.Findings,
-		Notes:    r.Result.Notes,
+	bw := bufio.NewWriterSize(w, 64<<10)
+	head := struct {
+		SchemaVersion string      `json:"schemaVersion"`
+		Tool          Tool        `json:"tool"`
+		Summary       jsonSummary `json:"summary"`
+	}{SchemaVersion, r.Tool, jsonSummary{
+		Files: r.Result.Files, Documents: r.Result.Documents, Objects: r.Result.Objects,
+		Findings: Count(r.Result.Findings),
+	}}
+	b, err := json.MarshalIndent(head, "", "  ")
+	if err != nil {
+		return err
 	}
-	if out.Findings == nil {
-		out.Findings = []check.Finding{}
+	bw.Write(b[:len(b)-2]) // without the closing "\n}"
+	bw.WriteString(",\n  \"findings\": [")
+	for i, f := range r.Result.Findings {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.MarshalIndent(f, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
 	}
-	if out.Notes == nil {
-		out.Notes = []engine.Note{}
+	if len(r.Result.Findings) > 0 {
+		bw.WriteString("\n  ")
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	bw.WriteString("],\n  \"notes\": [")
+	for i, n := range r.Result.Notes {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.MarshalIndent(n, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(r.Result.Notes) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }

@@ -3,6 +3,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -97,7 +98,8 @@ const (
 // Text renders findings for people: grouped by file, one line each as
 // file:line:col  severity  check-id  message, then notes and a summary.
 func Text(w io.Writer, r *Report) error {
-	ew := &errWriter{w: w}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	ew := &errWriter{w: bw}
 	paint := func(code, s string) string {
 		if !r.Color {
 			return s
@@ -149,7 +151,10 @@ func Text(w io.Writer, r *Report) error {
 		ew.printf("%s: %s: %s\n", loc, n.Level, n.Message)
 	}
 	ew.printf("%s\n", Summary(r.Result))
-	return ew.err
+	if ew.err != nil {
+		return ew.err
+	}
+	return bw.Flush()
 }
 
 type errWriter struct {
