@@ -67,6 +67,8 @@ type Options struct {
 	Workers int
 	// Now is the time exemptions expire against (time.Now when zero).
 	Now time.Time
+	// Handlers read inputs other than manifests (see Handler).
+	Handlers []Handler
 }
 
 // Check reads paths and checks every object found.
@@ -75,7 +77,11 @@ func Check(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	sources, notes := walk(paths, r.cfg.Excluded)
+	var exts []string
+	for _, h := range opt.Handlers {
+		exts = append(exts, h.Extensions()...)
+	}
+	sources, notes := walk(paths, r.cfg.Excluded, exts)
 	res := &Result{Notes: notes}
 	r.run(ctx, sources, res)
 	if err := ctx.Err(); err != nil {
@@ -280,6 +286,19 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 		outs <- output{notes: []Note{{File: s.name, Level: NoteWarning, Message: "binary file, skipped"}}}
 		return
 	}
+	for _, h := range r.opt.Handlers {
+		if h.Match(s.name, head) {
+			fs, notes := h.Check(ctx, s.name, br, r.handlerEnv())
+			o := output{notes: notes}
+			for _, f := range fs {
+				if r.enabled(f.Check) {
+					o.findings = append(o.findings, r.severity(f))
+				}
+			}
+			outs <- o
+			return
+		}
+	}
 	if line, ok := templateLine(head); ok {
 		outs <- output{notes: []Note{{File: s.name, Line: line, Level: NoteWarning, Message: templateMessage(s.name), template: true}}}
 		return
@@ -318,6 +337,10 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 			}
 		}
 	}
+}
+
+func (r *runner) handlerEnv() HandlerEnv {
+	return HandlerEnv{Settings: &r.settings, Enabled: r.cfg.Enabled, Options: r.cfg.OptionsOf}
 }
 
 // templateLine finds a Go template action ({{ ... }}) outside a comment in

@@ -18,11 +18,18 @@ type source struct {
 	explicit bool
 }
 
-// manifestExt reports whether a file found in a folder walk is read.
-func manifestExt(name string) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
+// readExt reports whether a file found in a folder walk is read: manifests,
+// and the extensions handlers ask for.
+func readExt(name string, extra []string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	switch ext {
 	case ".yaml", ".yml", ".json":
 		return true
+	}
+	for _, e := range extra {
+		if ext == e {
+			return true
+		}
 	}
 	return false
 }
@@ -30,7 +37,7 @@ func manifestExt(name string) bool {
 // walk expands paths into sources: folders recursively (following symbolic
 // links once, so loops end), in a stable order. Problems are returned as
 // notes; excluded reports whether a path relative to its root is skipped.
-func walk(paths []string, excluded func(rel string) bool) ([]source, []Note) {
+func walk(paths []string, excluded func(rel string) bool, exts []string) ([]source, []Note) {
 	var out []source
 	var notes []Note
 	for _, p := range paths {
@@ -91,7 +98,7 @@ func walk(paths []string, excluded func(rel string) bool) ([]source, []Note) {
 						continue // .git, .github, editors' folders
 					}
 					rec(full, r)
-				case mode.IsRegular() && manifestExt(name):
+				case mode.IsRegular() && readExt(name, exts):
 					out = append(out, source{name: full})
 				}
 			}
