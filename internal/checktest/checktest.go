@@ -5,6 +5,7 @@
 package checktest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -129,35 +130,79 @@ func sortedKeys(m map[int][]string) []int {
 // diagnostic.
 func load(t *testing.T, file, id string) ([]*manifest.Object, map[int][]string) {
 	t.Helper()
-	fh, err := os.Open(file)
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fh.Close()
-	s := manifest.NewSplitter(fh)
-	var objs []*manifest.Object
+	objs, diags := read(t, file, bytes.NewReader(data))
+	for _, dg := range diags {
+		if dg.Kind != id {
+			t.Errorf("%s:%d: fixture is not valid input: %s: %s", file, dg.Pos.Line, dg.Kind, dg.Message)
+		}
+	}
+	// The markers are read document by document, as the objects were
+	// decoded, so that a broken document keeps the markers of the others.
+	s := manifest.NewSplitter(bytes.NewReader(data))
 	wants := map[int][]string{}
 	for {
 		c, err := s.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return objs, wants
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := manifest.Decode(file, c, manifest.Options{})
-		for _, dg := range d.Diagnostics {
-			if dg.Kind != id {
-				t.Errorf("%s:%d: fixture is not valid input: %s: %s", file, dg.Pos.Line, dg.Kind, dg.Message)
-			}
-		}
-		objs = append(objs, d.Objects...)
 		var doc yaml.Node
 		if yaml.Unmarshal(c.Data, &doc) == nil {
 			Markers(&doc, c.StartLine-1, wants)
 		}
 	}
-	return objs, wants
+}
+
+// Objects decodes the YAML documents in src. Test input must be valid: a
+// diagnostic fails the test.
+func Objects(t testing.TB, src string) []*manifest.Object {
+	t.Helper()
+	objs, diags := read(t, "test.yaml", strings.NewReader(src))
+	mustBeValid(t, diags)
+	return objs
+}
+
+// File decodes the YAML documents in the file at path. Like Objects, it
+// fails the test on a diagnostic.
+func File(t testing.TB, path string) []*manifest.Object {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	objs, diags := read(t, path, fh)
+	mustBeValid(t, diags)
+	return objs
+}
+
+// read decodes r with manifest.ReadAll, failing the test on a read error.
+func read(t testing.TB, name string, r io.Reader) ([]*manifest.Object, []manifest.Diagnostic) {
+	t.Helper()
+	objs, diags, err := manifest.ReadAll(name, r, manifest.Options{})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return objs, diags
+}
+
+// mustBeValid fails the test if there are diagnostics, naming them all.
+func mustBeValid(t testing.TB, diags []manifest.Diagnostic) {
+	t.Helper()
+	if len(diags) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, dg := range diags {
+		fmt.Fprintf(&b, "\n\t%s:%d:%d: %s: %s", dg.File, dg.Pos.Line, dg.Pos.Column, dg.Kind, dg.Message)
+	}
+	t.Fatalf("invalid test input:%s", b.String())
 }
 
 // Markers collects "# want id..." line comments below n into wants, by line.

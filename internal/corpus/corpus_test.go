@@ -2,8 +2,6 @@ package corpus
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"testing"
 
 	"github.com/kubevet/kubevet/internal/manifest"
@@ -18,29 +16,22 @@ func TestCorpusIsValid(t *testing.T) {
 	if err := Write(&buf, n); err != nil {
 		t.Fatal(err)
 	}
-	s := manifest.NewSplitter(&buf)
+	objs, diags, err := manifest.ReadAll("corpus.yaml", &buf, manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dg := range diags {
+		t.Errorf("line %d: %s: %s", dg.Pos.Line, dg.Kind, dg.Message)
+	}
 	seen := map[string]bool{}
 	count := 0
-	for {
-		c, err := s.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	for _, o := range objs {
+		key := o.Kind + "/" + o.Namespace + "/" + o.Name
+		if seen[key] {
+			t.Errorf("duplicate object %s", key)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := manifest.Decode("corpus.yaml", c, manifest.Options{})
-		for _, dg := range d.Diagnostics {
-			t.Errorf("line %d: %s: %s", dg.Pos.Line, dg.Kind, dg.Message)
-		}
-		for _, o := range d.Objects {
-			key := o.Kind + "/" + o.Namespace + "/" + o.Name
-			if seen[key] {
-				t.Errorf("duplicate object %s", key)
-			}
-			seen[key] = true
-			count++
-		}
+		seen[key] = true
+		count++
 	}
 	if count != n {
 		t.Fatalf("got %d objects, want %d", count, n)

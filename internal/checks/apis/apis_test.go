@@ -1,8 +1,6 @@
 package apis
 
 import (
-	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +32,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kubevet/kubevet/internal/check"
-	"github.com/kubevet/kubevet/internal/manifest"
+	"github.com/kubevet/kubevet/internal/checktest"
 )
 
 func TestVersionOrder(t *testing.T) {
@@ -219,31 +217,10 @@ func TestTableMatchesAPILifecycle(t *testing.T) {
 	}
 }
 
-// decode reads one-document YAML into objects.
-func decode(t *testing.T, src string) []*manifest.Object {
-	t.Helper()
-	s := manifest.NewSplitter(strings.NewReader(src))
-	var out []*manifest.Object
-	for {
-		c, err := s.Next()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := manifest.Decode("test.yaml", c, manifest.Options{})
-		if len(d.Diagnostics) > 0 {
-			t.Fatalf("invalid test input: %s", d.Diagnostics[0].Message)
-		}
-		out = append(out, d.Objects...)
-	}
-}
-
 // TestTargetVersion checks the default target version and a configured one
 // on the deprecated, never removed, core/v1 Endpoints.
 func TestTargetVersion(t *testing.T) {
-	objs := decode(t, "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: db\n  namespace: shop\n")
+	objs := checktest.Objects(t, "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: db\n  namespace: shop\n")
 	for _, tc := range []struct {
 		version string
 		want    int

@@ -1,12 +1,10 @@
 package network
 
 import (
-	"errors"
-	"io"
-	"strings"
 	"testing"
 
 	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/checktest"
 	"github.com/kubevet/kubevet/internal/manifest"
 )
 
@@ -54,24 +52,10 @@ func TestTLSCovers(t *testing.T) {
 	}
 }
 
+// decode reads the one object src holds.
 func decode(t *testing.T, src string) *manifest.Object {
 	t.Helper()
-	s := manifest.NewSplitter(strings.NewReader(src))
-	var out []*manifest.Object
-	for {
-		c, err := s.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := manifest.Decode("test.yaml", c, manifest.Options{})
-		if len(d.Diagnostics) > 0 {
-			t.Fatalf("invalid test input: %s", d.Diagnostics[0].Message)
-		}
-		out = append(out, d.Objects...)
-	}
+	out := checktest.Objects(t, src)
 	if len(out) != 1 {
 		t.Fatalf("want one object, got %d", len(out))
 	}

@@ -2,8 +2,6 @@ package secrets_test
 
 import (
 	"encoding/base64"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,6 +79,8 @@ func secretValues(o *manifest.Object) []string {
 	return out
 }
 
+// decode reads the objects of a fixture. Unlike checktest.File it ignores
+// diagnostics: this test is about messages, not about the input's validity.
 func decode(t *testing.T, file string) []*manifest.Object {
 	t.Helper()
 	fh, err := os.Open(file)
@@ -88,16 +88,9 @@ func decode(t *testing.T, file string) []*manifest.Object {
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	s := manifest.NewSplitter(fh)
-	var objs []*manifest.Object
-	for {
-		c, err := s.Next()
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		objs = append(objs, manifest.Decode(file, c, manifest.Options{}).Objects...)
+	objs, _, err := manifest.ReadAll(file, fh, manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return objs
 }

@@ -1,36 +1,14 @@
 package security_test
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/security"
-	"github.com/kubevet/kubevet/internal/manifest"
+	"github.com/kubevet/kubevet/internal/checktest"
 )
-
-func decode(t testing.TB, src string) []*manifest.Object {
-	t.Helper()
-	s := manifest.NewSplitter(strings.NewReader(src))
-	var out []*manifest.Object
-	for {
-		c, err := s.Next()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := manifest.Decode("t.yaml", c, manifest.Options{})
-		for _, dg := range d.Diagnostics {
-			t.Fatalf("%s: %s", dg.Kind, dg.Message)
-		}
-		out = append(out, d.Objects...)
-	}
-}
 
 // The fixtures pin where findings land; these pin what the messages say
 // where the brief asks for it.
@@ -55,7 +33,7 @@ func TestMessages(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.check.ID, i), func(t *testing.T) {
-			fs := check.Run(tt.check, decode(t, tt.src)[0], &check.Settings{}, nil)
+			fs := check.Run(tt.check, checktest.Objects(t, tt.src)[0], &check.Settings{}, nil)
 			if len(fs) != 1 {
 				t.Fatalf("got %d findings, want 1: %v", len(fs), fs)
 			}
@@ -121,7 +99,7 @@ spec:
 // the engine does (check.Run per check, options resolved once).
 func BenchmarkChecks(b *testing.B) {
 	for _, bc := range []struct{ name, src string }{{"quiet", quietDoc}, {"noisy", noisyDoc}} {
-		o := decode(b, bc.src)[0]
+		o := checktest.Objects(b, bc.src)[0]
 		s := &check.Settings{}
 		opts := make([]check.Options, len(security.Checks))
 		for i, c := range security.Checks {
@@ -142,7 +120,7 @@ func BenchmarkChecks(b *testing.B) {
 // object they have nothing to say about, they allocate nothing beyond the
 // container list check.Containers builds.
 func TestQuietAllocations(t *testing.T) {
-	o := decode(t, quietDoc)[0]
+	o := checktest.Objects(t, quietDoc)[0]
 	budget := testing.AllocsPerRun(100, func() { check.Containers(o.PodTemplate) })
 	for _, c := range security.Checks {
 		if fs := check.Run(c, o, &check.Settings{}, nil); len(fs) > 0 {

@@ -1,40 +1,13 @@
 package workload_test
 
 import (
-	"errors"
-	"io"
-	"os"
 	"testing"
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/workload"
+	"github.com/kubevet/kubevet/internal/checktest"
 	"github.com/kubevet/kubevet/internal/manifest"
 )
-
-func load(t *testing.T, file string) []*manifest.Object {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var objs []*manifest.Object
-	s := manifest.NewSplitter(f)
-	for {
-		c, err := s.Next()
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := manifest.Decode(file, c, manifest.Options{})
-		for _, dg := range d.Diagnostics {
-			t.Fatalf("%s:%d: %s", file, dg.Pos.Line, dg.Message)
-		}
-		objs = append(objs, d.Objects...)
-	}
-}
 
 // options returns c's default options, with required-labels configured.
 func options(c *check.Check) check.Options {
@@ -48,7 +21,7 @@ func options(c *check.Check) check.Options {
 // TestWellConfigured runs every workload check, enabled or not, on
 // workloads configured as the guides ask: none may report.
 func TestWellConfigured(t *testing.T) {
-	objs := load(t, "testdata/well-configured.yaml")
+	objs := checktest.File(t, "testdata/well-configured.yaml")
 	s := &check.Settings{}
 	for _, c := range workload.Checks {
 		for _, o := range objs {
@@ -63,7 +36,7 @@ func TestWellConfigured(t *testing.T) {
 // reports nothing.
 func TestRequiredLabelsQuietByDefault(t *testing.T) {
 	c := workload.RequiredLabels
-	for _, o := range load(t, "testdata/required-labels/labels.yaml") {
+	for _, o := range checktest.File(t, "testdata/required-labels/labels.yaml") {
 		if fs := check.Run(c, o, &check.Settings{}, c.DefaultOptions()); len(fs) > 0 {
 			t.Errorf("%s: %d findings with no label configured", check.RefOf(o), len(fs))
 		}
@@ -73,7 +46,7 @@ func TestRequiredLabelsQuietByDefault(t *testing.T) {
 // TestNoAllocationWhenClean keeps Run cheap: on objects with nothing to
 // report, no check allocates.
 func TestNoAllocationWhenClean(t *testing.T) {
-	objs := load(t, "testdata/well-configured.yaml")
+	objs := checktest.File(t, "testdata/well-configured.yaml")
 	s := &check.Settings{KubernetesVersion: "1.35"}
 	run := func(c *check.Check, o *manifest.Object, opts check.Options) float64 {
 		return testing.AllocsPerRun(20, func() {

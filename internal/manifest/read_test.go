@@ -1,0 +1,97 @@
+package manifest
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+func TestReadAll(t *testing.T) {
+	src := `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: first
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: name: broken
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: svc, namespace: shop}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    replicaz: 2
+`
+	objs, diags, err := ReadAll("in.yaml", strings.NewReader(src), Options{DefaultNamespace: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type obj struct {
+		kind, namespace, name string
+		doc, line             int
+	}
+	want := []obj{
+		{"ConfigMap", "dev", "first", 0, 1},
+		{"Service", "shop", "svc", 2, 13},
+		{"Deployment", "dev", "web", 2, 16},
+	}
+	if len(objs) != len(want) {
+		t.Fatalf("got %d objects, want %d", len(objs), len(want))
+	}
+	for i, o := range objs {
+		got := obj{o.Kind, o.Namespace, o.Name, o.Doc, o.Start().Line}
+		if got != want[i] || o.File != "in.yaml" {
+			t.Errorf("object %d: got %+v in %q, want %+v in in.yaml", i, got, o.File, want[i])
+		}
+	}
+
+	type diag struct {
+		kind string
+		line int
+	}
+	wantDiags := []diag{
+		{DiagSyntax, 8},        // the broken second document
+		{DiagUnknownField, 20}, // replicaz, in the List's second item
+	}
+	if len(diags) != len(wantDiags) {
+		t.Fatalf("got %d diagnostics, want %d: %+v", len(diags), len(wantDiags), diags)
+	}
+	for i, dg := range diags {
+		if got := (diag{dg.Kind, dg.Pos.Line}); got != wantDiags[i] || dg.File != "in.yaml" {
+			t.Errorf("diagnostic %d: got %+v in %q (%s), want %+v in in.yaml", i, got, dg.File, dg.Message, wantDiags[i])
+		}
+	}
+	if dg := diags[1]; dg.Object != objs[2] {
+		t.Errorf("unknown-field diagnostic is on %v, want the Deployment", dg.Object)
+	}
+}
+
+// TestReadAllReadError: a read error is returned with the documents
+// decoded before it.
+func TestReadAllReadError(t *testing.T) {
+	boom := errors.New("boom")
+	r := io.MultiReader(strings.NewReader("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\n"), iotest.ErrReader(boom))
+	objs, diags, err := ReadAll("in.yaml", r, Options{})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got error %v, want %v", err, boom)
+	}
+	if len(objs) != 1 || objs[0].Name != "a" || len(diags) != 0 {
+		t.Errorf("got %d objects, %d diagnostics; want the first ConfigMap only", len(objs), len(diags))
+	}
+}
+
+func TestReadAllEmpty(t *testing.T) {
+	objs, diags, err := ReadAll("in.yaml", strings.NewReader("# nothing\n---\n"), Options{})
+	if err != nil || len(objs) != 0 || len(diags) != 0 {
+		t.Errorf("got %v, %v, %v; want nothing", objs, diags, err)
+	}
+}
