@@ -53,6 +53,9 @@ type Result struct {
 	Files     int
 	Documents int
 	Objects   int
+	// Namespaces counts the objects read by namespace ("" for
+	// cluster-scoped objects), for per-namespace figures in reports.
+	Namespaces map[string]int
 }
 
 // Options configure a run.
@@ -180,6 +183,7 @@ type output struct {
 	notes    []Note
 	docs     int
 	objects  int
+	byNS     map[string]int
 }
 
 func (r *runner) run(ctx context.Context, sources []source, res *Result) {
@@ -247,6 +251,12 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		res.Notes = append(res.Notes, o.notes...)
 		res.Documents += o.docs
 		res.Objects += o.objects
+		for ns, n := range o.byNS {
+			if res.Namespaces == nil {
+				res.Namespaces = map[string]int{}
+			}
+			res.Namespaces[ns] += n
+		}
 	}
 	all := make([]check.Finding, 0, total)
 	all = append(all, res.Findings...)
@@ -429,6 +439,10 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 	}
 	for _, obj := range d.Objects {
 		o.objects++
+		if o.byNS == nil {
+			o.byNS = map[string]int{}
+		}
+		o.byNS[obj.Namespace]++
 		fs := diagByObj[obj]
 		for _, ac := range r.active {
 			fs = cr.Run(ac.c, obj, &r.settings, ac.opts, fs)
