@@ -105,6 +105,7 @@ type checkFlags struct {
 	version    string
 	namespace  string
 	profile    string
+	nsChecks   string
 	noColor    bool
 }
 
@@ -134,6 +135,7 @@ Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 	fl.StringVar(&f.version, "kubernetes-version", "", "target Kubernetes minor version, such as 1.34 (for API deprecations)")
 	fl.StringVarP(&f.namespace, "namespace", "n", "", "namespace of objects that name none, as kubectl apply -n would give them (default \"default\")")
 	fl.StringVar(&f.profile, "profile", "", "rule profile: production, regulated, dev (default production)")
+	fl.StringVar(&f.nsChecks, "namespace-checks", "", "where namespace-level checks (quota, limit range, default-deny policy, Pod Security labels) run: declared (namespaces the input declares; default), all, none")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
 	return cmd
 }
@@ -224,6 +226,16 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 			return usageError{fmt.Errorf("--profile %q is not one of %s", f.profile, strings.Join(config.Profiles, ", "))}
 		}
 		cfg.Profile = f.profile
+	}
+	if f.nsChecks != "" {
+		ok := false
+		for _, v := range config.NamespaceCheckValues {
+			ok = ok || v == f.nsChecks
+		}
+		if !ok {
+			return usageError{fmt.Errorf("--namespace-checks %q is not one of %s", f.nsChecks, strings.Join(config.NamespaceCheckValues, ", "))}
+		}
+		cfg.NamespaceChecks = f.nsChecks
 	}
 	failOn := f.failOn
 	if failOn == "" {

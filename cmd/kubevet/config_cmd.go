@@ -79,6 +79,13 @@ func defaultConfig(checks []*check.Check) string {
 # Namespaces of the platform, exempt from application rules.
 # systemNamespaces: [` + strings.Join(check.DefaultSystemNamespaces, ", ") + `]
 
+# Where namespace-level checks (ResourceQuota, LimitRange, default-deny
+# NetworkPolicy, Pod Security labels) run: declared (namespaces the input
+# declares with a Namespace object), all (every namespace it uses) or none.
+# namespaceChecks: declared
+# Namespaces covered by them even when the input does not declare them.
+# namespaces: []
+
 # Paths not to read (globs; "dir/**" skips a folder).
 # exclude:
 #   - "vendor/**"

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/apis"
+	"github.com/kubevet/kubevet/internal/checks/availability"
 	"github.com/kubevet/kubevet/internal/checks/image"
 	"github.com/kubevet/kubevet/internal/checks/input"
 	"github.com/kubevet/kubevet/internal/checks/network"
@@ -33,6 +34,7 @@ var Domains = []Domain{
 	{"network", "internal/checks/network", network.Checks},
 	{"storage", "internal/checks/storage", storage.Checks},
 	{"apis", "internal/checks/apis", apis.Checks},
+	{"availability", "internal/checks/availability", availability.Checks},
 }
 
 // All returns every check, in catalog order.

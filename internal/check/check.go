@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubevet/kubevet/internal/graph"
 	"github.com/kubevet/kubevet/internal/manifest"
 )
 
@@ -129,6 +130,10 @@ type Check struct {
 	// Disabled checks run only when the configuration enables them (they
 	// need settings, such as the list of allowed registries).
 	Disabled bool
+	// Cross checks look across objects (pass.Graph): the engine runs them
+	// after the whole input is read. They still report only on the object
+	// they are given.
+	Cross bool
 	// Run inspects pass.Object and reports findings. Nil for checks the
 	// engine reports itself (input diagnostics, exemptions).
 	Run func(*Pass)
@@ -196,6 +201,35 @@ type Settings struct {
 	Profile string
 	// Now is the time exemptions expire against.
 	Now time.Time
+	// NamespaceChecks is "declared" (default), "all" or "none"; Namespaces
+	// are covered whatever the input declares. See NamespaceInScope.
+	NamespaceChecks string
+	Namespaces      []string
+}
+
+// NamespaceInScope reports whether namespace-level checks (a quota, a limit
+// range, a default-deny policy, Pod Security labels per namespace) run for
+// ns. An application repository rarely holds its namespace's quota or
+// policies, which the platform team owns: by default these checks run only
+// for namespaces the input declares with a Namespace object (the input then
+// claims the whole namespace) or that the configuration lists. System
+// namespaces are never in scope.
+func (s *Settings) NamespaceInScope(ns string, declared bool) bool {
+	if ns == "" || s.IsSystemNamespace(ns) {
+		return false
+	}
+	for _, n := range s.Namespaces {
+		if n == ns {
+			return true
+		}
+	}
+	switch s.NamespaceChecks {
+	case "all":
+		return true
+	case "none":
+		return false
+	}
+	return declared
 }
 
 // DefaultSystemNamespaces are the spec's system namespaces.
@@ -279,6 +313,8 @@ type Pass struct {
 	Object   *manifest.Object
 	Settings *Settings
 	Options  Options
+	// Graph indexes every object of the run; set for Cross checks only.
+	Graph *graph.Graph
 
 	findings []Finding
 }
@@ -313,13 +349,19 @@ func NewFinding(c *Check, sev Severity, o *manifest.Object, path manifest.Path, 
 
 // Run runs c on o and returns its findings.
 func Run(c *Check, o *manifest.Object, s *Settings, opts Options) []Finding {
+	return RunGraph(c, o, s, opts, nil)
+}
+
+// RunGraph runs c on o with g, the graph of the whole input that Cross
+// checks need.
+func RunGraph(c *Check, o *manifest.Object, s *Settings, opts Options, g *graph.Graph) []Finding {
 	if c.Run == nil || !c.Target.Match(o) {
 		return nil
 	}
 	if opts == nil {
 		opts = c.DefaultOptions()
 	}
-	p := Pass{Check: c, Object: o, Settings: s, Options: opts}
+	p := Pass{Check: c, Object: o, Settings: s, Options: opts, Graph: g}
 	c.Run(&p)
 	return p.findings
 }
@@ -332,12 +374,12 @@ type Runner struct {
 }
 
 // Run runs c on o and appends its findings to into.
-func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, into []Finding) []Finding {
+func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, g *graph.Graph, into []Finding) []Finding {
 	if c.Run == nil || !c.Target.Match(o) {
 		return into
 	}
 	p := &r.pass
-	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, findings: into}
+	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, Graph: g, findings: into}
 	c.Run(p)
 	into = p.findings
 	*p = Pass{}

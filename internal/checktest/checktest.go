@@ -20,6 +20,7 @@ import (
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/config"
+	"github.com/kubevet/kubevet/internal/graph"
 	"github.com/kubevet/kubevet/internal/manifest"
 )
 
@@ -73,10 +74,15 @@ func RunCheck(t *testing.T, folder string, c *check.Check, catalog []*check.Chec
 			continue
 		}
 		st.Files++
-		objs, wants := load(t, f, c.ID)
+		objs, wants := load(t, f, c.ID, manifest.Options{DefaultNamespace: cfg.Namespace})
+		var g *graph.Graph
+		if c.Cross {
+			// Each fixture file is one whole input.
+			g = graph.New(objs)
+		}
 		got := map[int][]string{}
 		for _, o := range objs {
-			fs := check.Run(c, o, &settings, cfg.OptionsOf(c))
+			fs := check.RunGraph(c, o, &settings, cfg.OptionsOf(c), g)
 			if len(fs) == 0 {
 				st.CleanObjects++
 			}
@@ -128,13 +134,16 @@ func sortedKeys(m map[int][]string) []int {
 // load decodes a fixture and reads its want markers. Fixtures must be valid
 // input: a diagnostic fails the test, unless the check under test is that
 // diagnostic.
-func load(t *testing.T, file, id string) ([]*manifest.Object, map[int][]string) {
+func load(t *testing.T, file, id string, opt manifest.Options) ([]*manifest.Object, map[int][]string) {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, diags := read(t, file, bytes.NewReader(data))
+	objs, diags, err := manifest.ReadAll(file, bytes.NewReader(data), opt)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
 	for _, dg := range diags {
 		if dg.Kind != id {
 			t.Errorf("%s:%d: fixture is not valid input: %s: %s", file, dg.Pos.Line, dg.Kind, dg.Message)

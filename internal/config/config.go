@@ -36,6 +36,14 @@ type Config struct {
 	SystemNamespaces []string
 	// Exclude holds glob patterns of paths not to read.
 	Exclude []string
+	// NamespaceChecks says where namespace-level checks (quota, limit
+	// range, default-deny policy, Pod Security labels) run: "declared"
+	// (namespaces the input declares with a Namespace object, plus
+	// Namespaces), "all" (every namespace the input uses) or "none".
+	NamespaceChecks string
+	// Namespaces are covered by namespace-level checks even when the input
+	// does not declare them.
+	Namespaces []string
 	// Checks holds per-check settings by check ID.
 	Checks map[string]CheckConfig
 }
@@ -64,6 +72,9 @@ func (e *Error) Error() string {
 
 // Profiles are the accepted profile names.
 var Profiles = []string{"production", "regulated", "dev"}
+
+// NamespaceCheckValues are the accepted namespaceChecks values.
+var NamespaceCheckValues = []string{"declared", "all", "none"}
 
 // FailOnValues are the accepted failOn values.
 var FailOnValues = []string{"error", "warning", "info", "none"}
@@ -170,8 +181,14 @@ func Parse(file string, data []byte, catalog []*check.Check) (*Config, error) {
 			}
 		case "checks":
 			p.checks(v, cfg)
+		case "namespaceChecks":
+			if s, ok := p.oneOf(v, NamespaceCheckValues); ok {
+				cfg.NamespaceChecks = s
+			}
+		case "namespaces":
+			cfg.Namespaces, _ = p.strs(v)
 		default:
-			p.errorf(kn, "unknown key %q (known: kubernetesVersion, namespace, profile, failOn, systemNamespaces, exclude, checks)", k)
+			p.errorf(kn, "unknown key %q (known: kubernetesVersion, namespace, profile, failOn, systemNamespaces, exclude, namespaceChecks, namespaces, checks)", k)
 		}
 	})
 	if len(p.errs) > 0 {
@@ -377,7 +394,8 @@ func (c *Config) OptionsOf(ch *check.Check) check.Options {
 
 // Settings returns the run-wide settings for checks.
 func (c *Config) Settings() check.Settings {
-	s := check.Settings{SystemNamespaces: check.DefaultSystemNamespaces, KubernetesVersion: c.KubernetesVersion, Profile: c.Profile}
+	s := check.Settings{SystemNamespaces: check.DefaultSystemNamespaces, KubernetesVersion: c.KubernetesVersion, Profile: c.Profile,
+		NamespaceChecks: c.NamespaceChecks, Namespaces: c.Namespaces}
 	if c.SystemNamespaces != nil {
 		s.SystemNamespaces = c.SystemNamespaces
 	}

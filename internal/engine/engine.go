@@ -133,7 +133,10 @@ type runner struct {
 	cfg      *config.Config
 	settings check.Settings
 	active   []activeCheck
-	byID     map[string]*check.Check
+	// cross are the active checks that look across objects; when there are
+	// any, objects are kept (detached from their node trees) for phase 2.
+	cross []activeCheck
+	byID  map[string]*check.Check
 	opt      Options
 	decode   manifest.Options
 }
@@ -157,7 +160,12 @@ func newRunner(opt Options) (*runner, error) {
 	for _, c := range opt.Checks {
 		r.byID[c.ID] = c
 		if c.Run != nil && cfg.Enabled(c) {
-			r.active = append(r.active, activeCheck{c: c, opts: cfg.OptionsOf(c)})
+			ac := activeCheck{c: c, opts: cfg.OptionsOf(c)}
+			if c.Cross {
+				r.cross = append(r.cross, ac)
+			} else {
+				r.active = append(r.active, ac)
+			}
 		}
 	}
 	return r, nil
@@ -184,6 +192,15 @@ type output struct {
 	docs     int
 	objects  int
 	byNS     map[string]int
+	kept     []kept
+}
+
+// kept is an object waiting for the checks across objects, with the
+// findings the single-object checks already gave it (exemptions are applied
+// once all its findings are known).
+type kept struct {
+	obj      *manifest.Object
+	findings []check.Finding
 }
 
 func (r *runner) run(ctx context.Context, sources []source, res *Result) {
@@ -243,7 +260,9 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 	res.Files = len(sources)
 	var parts [][]check.Finding
 	total := len(res.Findings)
+	var keep []kept
 	for o := range outs {
+		keep = append(keep, o.kept...)
 		if len(o.findings) > 0 {
 			parts = append(parts, o.findings)
 			total += len(o.findings)
@@ -257,6 +276,14 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 			}
 			res.Namespaces[ns] += n
 		}
+	}
+	if len(keep) > 0 && ctx.Err() == nil {
+		parts = append(parts, r.crossPhase(keep, workers)...)
+		total = 0
+		for _, p := range parts {
+			total += len(p)
+		}
+		total += len(res.Findings)
 	}
 	all := make([]check.Finding, 0, total)
 	all = append(all, res.Findings...)
@@ -445,9 +472,14 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 		o.byNS[obj.Namespace]++
 		fs := diagByObj[obj]
 		for _, ac := range r.active {
-			fs = cr.Run(ac.c, obj, &r.settings, ac.opts, fs)
+			fs = cr.Run(ac.c, obj, &r.settings, ac.opts, nil, fs)
 		}
 		delete(diagByObj, obj)
+		if len(r.cross) > 0 {
+			obj.Detach()
+			o.kept = append(o.kept, kept{obj: obj, findings: fs})
+			continue
+		}
 		fs = r.exempt(obj, fs)
 		for _, f := range fs {
 			if r.enabled(f.Check) {

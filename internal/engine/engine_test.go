@@ -352,3 +352,54 @@ func TestNamespaceDefaulted(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossPositions: findings of checks across objects are placed on their
+// lines although the node trees were dropped after the first phase, for
+// files, List items and standard input alike; exemptions apply to them.
+func TestCrossPositions(t *testing.T) {
+	src := `apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: a, namespace: shop}
+  spec:
+    replicas: 1
+    selector: {matchLabels: {app: a}}
+    template:
+      metadata: {labels: {app: a}}
+      spec:
+        containers: [{name: app, image: "nginx:1.27"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: b
+  namespace: shop
+  annotations:
+    exempt.kubevet.io/single-replica: "batch worker, one at a time by design"
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: b}}
+  template:
+    metadata: {labels: {app: b}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27"}]
+`
+	f := write(t, t.TempDir(), "d.yaml", src)
+	for _, path := range []string{f, "-"} {
+		res, err := engine.Check(context.Background(), []string{path}, engine.Options{Checks: catalog.All(), Stdin: strings.NewReader(src), Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, fd := range res.Findings {
+			if fd.Check == "single-replica" || strings.HasPrefix(fd.Check, "exemption") {
+				got = append(got, fmt.Sprintf("%s %d:%d %s", fd.Check, fd.Line, fd.Column, fd.Object.Name))
+			}
+		}
+		if want := "single-replica 8:5 a"; strings.Join(got, ";") != want {
+			t.Errorf("%s: got %q, want %q", path, got, want)
+		}
+	}
+}

@@ -64,3 +64,20 @@ just: values
 		}
 	}
 }
+
+func TestChunkOffsets(t *testing.T) {
+	src := "# head\na: 1\n---\nb: 2\n...\n# between\n---\nc: 3\n"
+	s := NewSplitter(strings.NewReader(src))
+	for {
+		c, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if got := src[c.Offset : c.Offset+int64(len(c.Data))]; got != string(c.Data) {
+			t.Errorf("chunk %d: offset %d gives %q, data %q", c.Index, c.Offset, got, c.Data)
+		}
+		if line := strings.Count(src[:c.Offset], "\n") + 1; line != c.StartLine {
+			t.Errorf("chunk %d: start line %d, offset says %d", c.Index, c.StartLine, line)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package manifest
 import (
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -55,6 +56,71 @@ type Object struct {
 	PodTemplate *PodTemplate
 
 	json []byte
+	src  source
+}
+
+// source says where an object's document is, so that its node tree can be
+// dropped after the single-object checks and read again only if a check
+// that looks across objects reports on it.
+type source struct {
+	offset    int64
+	length    int
+	startLine int
+	item      int    // index in a List's items, or -1
+	data      []byte // the document itself, for standard input
+}
+
+// Detach drops the object's node tree and caches, keeping what is needed to
+// read them again (Reload). Objects kept for checks across objects are
+// detached so that memory does not grow with the input.
+func (o *Object) Detach() {
+	o.Node = nil
+	o.json = nil
+	if o.PodTemplate != nil {
+		o.PodTemplate.containers = nil
+	}
+}
+
+// Reload reads the object's document again and restores its node tree.
+func (o *Object) Reload() error {
+	if o.Node != nil {
+		return nil
+	}
+	data := o.src.data
+	if data == nil {
+		f, err := os.Open(o.File)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		data = make([]byte, o.src.length)
+		if _, err := f.ReadAt(data, o.src.offset); err != nil {
+			return err
+		}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	root := deref(&doc)
+	if o.src.item >= 0 {
+		items, ok := lookupValue(root, "items")
+		if !ok || items.Kind != yaml.SequenceNode || o.src.item >= len(items.Content) {
+			return errors.New("document changed since it was read")
+		}
+		root = deref(items.Content[o.src.item])
+	}
+	if root == nil || scalarAt(root, "kind") != o.Kind || o.Name != "" && !hasName(root, o.Name) {
+		return errors.New("document changed since it was read")
+	}
+	o.Node = root
+	o.lineOffset = o.src.startLine - 1
+	return nil
+}
+
+func hasName(root *yaml.Node, name string) bool {
+	meta, _ := lookupValue(root, "metadata")
+	return scalarAt(meta, "name") == name
 }
 
 // PodTemplate is the pod spec carried by a workload, wherever it sits.
@@ -210,7 +276,11 @@ func DecodeNode(file string, c Chunk, doc *yaml.Node, offset int, opt Options) D
 		out.NotKubernetes = true
 		return out
 	}
-	obj := &Object{File: file, Doc: c.Index, Node: root, lineOffset: offset}
+	src := source{offset: c.Offset, length: len(c.Data), startLine: c.StartLine, item: -1}
+	if file == "-" {
+		src.data = c.Data
+	}
+	obj := &Object{File: file, Doc: c.Index, Node: root, lineOffset: offset, src: src}
 	if strings.HasSuffix(kind, "List") && root != nil {
 		if items, ok := lookupValue(root, "items"); ok && items.Kind == yaml.SequenceNode {
 			for i, item := range items.Content {
@@ -219,7 +289,9 @@ func DecodeNode(file string, c Chunk, doc *yaml.Node, offset int, opt Options) D
 					out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagInvalidObject, File: file, Pos: Position{Line: items.Line + offset, Column: items.Column}, Message: fmt.Sprintf("items[%d] of %s is not an object", i, kind)})
 					continue
 				}
-				sub := &Object{File: file, Doc: c.Index, Node: item, lineOffset: offset}
+				isrc := src
+				isrc.item = i
+				sub := &Object{File: file, Doc: c.Index, Node: item, lineOffset: offset, src: isrc}
 				out.addObject(sub, opt)
 			}
 			return out

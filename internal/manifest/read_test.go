@@ -3,6 +3,8 @@ package manifest
 import (
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -93,5 +95,33 @@ func TestReadAllEmpty(t *testing.T) {
 	objs, diags, err := ReadAll("in.yaml", strings.NewReader("# nothing\n---\n"), Options{})
 	if err != nil || len(objs) != 0 || len(diags) != 0 {
 		t.Errorf("got %v, %v, %v; want nothing", objs, diags, err)
+	}
+}
+
+// TestDetachReload: an object whose node tree was dropped finds its
+// positions again by reading its document, from a file or from memory.
+func TestDetachReload(t *testing.T) {
+	src := "# lead\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: s\n  spec:\n    type: LoadBalancer\n"
+	file := filepath.Join(t.TempDir(), "m.yaml")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{file, "-"} {
+		objs, _, err := ReadAll(name, strings.NewReader(src), Options{})
+		if err != nil || len(objs) != 2 {
+			t.Fatalf("%s: %v, %d objects", name, err, len(objs))
+		}
+		svc := objs[1]
+		want, _ := svc.Locate(NewPath("spec", "type"))
+		svc.Detach()
+		if p, _ := svc.Locate(NewPath("spec", "type")); p.Line != 0 {
+			t.Errorf("%s: detached object still has positions", name)
+		}
+		if err := svc.Reload(); err != nil {
+			t.Fatalf("%s: reload: %v", name, err)
+		}
+		if got, _ := svc.Locate(NewPath("spec", "type")); got != want || got.Line != 14 {
+			t.Errorf("%s: reloaded position %v, want %v (line 14)", name, got, want)
+		}
 	}
 }

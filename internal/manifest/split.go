@@ -18,7 +18,9 @@ type Chunk struct {
 	Index int
 	// StartLine is the 1-based line of the first byte of Data in the stream.
 	StartLine int
-	Data      []byte
+	// Offset is the byte offset of Data in the stream.
+	Offset int64
+	Data   []byte
 	// Err is set when the document could not be read whole (too large).
 	Err error
 }
@@ -33,7 +35,8 @@ var ErrDocumentTooLarge = fmt.Errorf("document larger than %d MiB", MaxDocumentB
 // line always separates documents.
 type Splitter struct {
 	r       *bufio.Reader
-	line    int // lines consumed so far
+	line    int   // lines consumed so far
+	offset  int64 // bytes consumed so far
 	index   int
 	pending []byte       // a "---" line that opens the next document
 	long    []byte       // scratch for lines longer than the read buffer
@@ -66,13 +69,14 @@ func (s *Splitter) Next() (Chunk, error) {
 }
 
 func (s *Splitter) next() (Chunk, bool, error) {
-	c := Chunk{Index: s.index, StartLine: s.line + 1}
+	c := Chunk{Index: s.index, StartLine: s.line + 1, Offset: s.offset}
 	buf := &s.buf
 	buf.Reset()
 	tooLarge := false
 	if s.pending != nil {
 		// The "---" line that ended the previous document opens this one.
 		c.StartLine = s.line
+		c.Offset = s.offset - int64(len(s.pending))
 		buf.Write(s.pending)
 		s.pending = nil
 	}
@@ -83,6 +87,7 @@ func (s *Splitter) next() (Chunk, bool, error) {
 		}
 		if len(line) > 0 {
 			s.line++
+			s.offset += int64(len(line))
 			switch marker(line) {
 			case "---":
 				if buf.Len() > 0 || tooLarge {
@@ -90,6 +95,7 @@ func (s *Splitter) next() (Chunk, bool, error) {
 					return s.emit(c, buf, tooLarge), true, nil
 				}
 				c.StartLine = s.line
+				c.Offset = s.offset - int64(len(line))
 				buf.Write(line)
 				continue
 			case "...":
@@ -99,6 +105,7 @@ func (s *Splitter) next() (Chunk, bool, error) {
 					return s.emit(c, buf, tooLarge), true, nil
 				}
 				c.StartLine = s.line + 1
+				c.Offset = s.offset
 				continue
 			}
 			if !tooLarge {

@@ -1,0 +1,151 @@
+// Package availability holds the checks of replicas, spreading, disruption
+// budgets and autoscaling (spec rules DR-10, DR-11, DR-12, SCL-02). They
+// look across objects: a Deployment together with the PDBs and HPAs that
+// select or target it.
+package availability
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/graph"
+	"github.com/kubevet/kubevet/internal/manifest"
+)
+
+// Checks is the availability domain's list, in catalog order.
+var Checks = []*check.Check{
+	Replicas,
+}
+
+// replicated targets the kinds whose replica count the user sets.
+var replicated = check.Kinds("Deployment.apps", "StatefulSet.apps")
+
+// replicasOf returns spec.replicas (1 when unset, as the API defaults it).
+func replicasOf(o *manifest.Object) (int32, bool) {
+	switch t := o.Typed.(type) {
+	case *appsv1.Deployment:
+		if t.Spec.Replicas == nil {
+			return 1, false
+		}
+		return *t.Spec.Replicas, true
+	case *appsv1.StatefulSet:
+		if t.Spec.Replicas == nil {
+			return 1, false
+		}
+		return *t.Spec.Replicas, true
+	}
+	return 0, false
+}
+
+// Scaler is an autoscaler that targets a workload: an HPA or a KEDA
+// ScaledObject.
+type Scaler struct {
+	Object *manifest.Object
+	// Min is the minimum replicas the scaler keeps (1 when unset, as both
+	// default it).
+	Min int32
+}
+
+// ScalersOf returns the HPAs (autoscaling/v2 and v1) and KEDA ScaledObjects
+// of the workload's namespace whose scaleTargetRef names it.
+func ScalersOf(g *graph.Graph, w *manifest.Object) []Scaler {
+	var out []Scaler
+	gv := schema.FromAPIVersionAndKind(w.APIVersion, w.Kind)
+	matches := func(apiVersion, kind, name string) bool {
+		if kind != w.Kind || name != w.Name {
+			return false
+		}
+		tgv, err := schema.ParseGroupVersion(apiVersion)
+		return err == nil && tgv.Group == gv.Group || apiVersion == ""
+	}
+	for _, h := range g.InNamespace("autoscaling", "HorizontalPodAutoscaler", w.Namespace) {
+		switch t := h.Typed.(type) {
+		case *autoscalingv2.HorizontalPodAutoscaler:
+			r := t.Spec.ScaleTargetRef
+			if matches(r.APIVersion, r.Kind, r.Name) {
+				out = append(out, Scaler{Object: h, Min: minOr1(t.Spec.MinReplicas)})
+			}
+		case *autoscalingv1.HorizontalPodAutoscaler:
+			r := t.Spec.ScaleTargetRef
+			if matches(r.APIVersion, r.Kind, r.Name) {
+				out = append(out, Scaler{Object: h, Min: minOr1(t.Spec.MinReplicas)})
+			}
+		}
+	}
+	for _, so := range g.InNamespace("keda.sh", "ScaledObject", w.Namespace) {
+		u, err := so.Unstructured()
+		if err != nil {
+			continue
+		}
+		spec, _ := u["spec"].(map[string]any)
+		ref, _ := spec["scaleTargetRef"].(map[string]any)
+		name, _ := ref["name"].(string)
+		kind, _ := ref["kind"].(string)
+		apiVersion, _ := ref["apiVersion"].(string)
+		if kind == "" {
+			kind = "Deployment" // KEDA's default target kind
+		}
+		if !matches(apiVersion, kind, name) {
+			continue
+		}
+		min := int32(0) // KEDA's default minReplicaCount is 0
+		if n, ok := spec["minReplicaCount"].(int64); ok {
+			min = int32(n)
+		}
+		out = append(out, Scaler{Object: so, Min: min})
+	}
+	return out
+}
+
+func minOr1(p *int32) int32 {
+	if p == nil {
+		return 1
+	}
+	return *p
+}
+
+// Replicas reports workloads that run a single replica.
+var Replicas = &check.Check{
+	ID:       "single-replica",
+	Title:    "Workload runs a single replica",
+	Severity: check.Warning,
+	Refs:     []string{"DR-10"},
+	Why: "With one replica, every node drain, upgrade, eviction or crash takes the application down until a new pod is scheduled and ready. " +
+		"AKS node-image and Kubernetes upgrades drain every node in turn.",
+	Fix: "Set spec.replicas to 2 or more, or let a HorizontalPodAutoscaler (or KEDA ScaledObject) with minReplicas of at least 2 manage it.",
+	Example: `spec:
+  replicas: 3`,
+	Target: replicated,
+	Cross:  true,
+	Run: func(p *check.Pass) {
+		n, set := replicasOf(p.Object)
+		if n >= 2 {
+			return
+		}
+		scalers := ScalersOf(p.Graph, p.Object)
+		for _, s := range scalers {
+			if s.Min >= 2 {
+				return // the autoscaler keeps at least two; spec.replicas is ignored
+			}
+		}
+		path := manifest.NewPath("spec", "replicas")
+		what := fmt.Sprintf("spec.replicas is %d", n)
+		if !set {
+			what = "spec.replicas is not set (it defaults to 1)"
+		}
+		if n == 0 && set {
+			return // scaled to zero on purpose
+		}
+		if len(scalers) > 0 {
+			s := scalers[0]
+			p.Report(path, "%s %s and %s/%s keeps as few as %d; raise its minimum replicas to at least 2", p.Object.Kind, what, s.Object.Kind, s.Object.Name, s.Min)
+			return
+		}
+		p.Report(path, "%s %s: one pod means downtime on every node drain or crash; run at least 2 replicas", p.Object.Kind, what)
+	},
+}
