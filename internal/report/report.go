@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/engine"
@@ -20,6 +21,12 @@ type Report struct {
 	Catalog []*check.Check
 	// Color enables ANSI colours in the text format.
 	Color bool
+	// Time is when the run happened, for the formats that carry a
+	// timestamp (policyreport).
+	Time time.Time
+	// Baselined counts the findings a baseline suppressed; they are not in
+	// Result.
+	Baselined int
 }
 
 // Tool names the program that made the report.
@@ -34,8 +41,14 @@ type Format func(w io.Writer, r *Report) error
 // Formats is the table of output formats, by name. Its keys feed the flag
 // help.
 var Formats = map[string]Format{
-	"text": Text,
-	"json": JSON,
+	"text":         Text,
+	"json":         JSON,
+	"sarif":        SARIF,
+	"junit":        JUnit,
+	"github":       GitHub,
+	"azure":        Azure,
+	"markdown":     Markdown,
+	"policyreport": PolicyReport,
 }
 
 // Names returns the format names, sorted.
@@ -150,7 +163,7 @@ func Text(w io.Writer, r *Report) error {
 		}
 		ew.printf("%s: %s: %s\n", loc, n.Level, n.Message)
 	}
-	ew.printf("%s\n", Summary(r.Result))
+	ew.printf("%s%s\n", Summary(r.Result), baselineSummary(r.Baselined))
 	if ew.err != nil {
 		return ew.err
 	}
