@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/kubevet/kubevet/internal/baseline"
 	"github.com/kubevet/kubevet/internal/catalog"
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/config"
@@ -107,6 +109,8 @@ type checkFlags struct {
 	profile    string
 	nsChecks   string
 	noColor    bool
+	// baseline drops the findings it records; baselineWrite records them.
+	baseline, baselineWrite string
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -137,6 +141,8 @@ Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 	fl.StringVar(&f.profile, "profile", "", "rule profile: production, regulated, dev (default production)")
 	fl.StringVar(&f.nsChecks, "namespace-checks", "", "where namespace-level checks (quota, limit range, default-deny policy, Pod Security labels) run: declared (namespaces the input declares; default), all, none")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
+	fl.StringVar(&f.baseline, "baseline", "", "report and fail only on findings not recorded in this baseline file")
+	fl.StringVar(&f.baselineWrite, "baseline-write", "", "record today's findings in this baseline file (and report none of them)")
 	return cmd
 }
 
@@ -164,10 +170,24 @@ type output struct {
 	file   string
 }
 
-func parseOutputs(specs []string) ([]output, error) {
-	if len(specs) == 0 {
-		specs = []string{"text"}
+// getenv reads the environment to recognise CI runners; tests replace it.
+var getenv = os.Getenv
+
+// now is the time of a run, for report timestamps; tests replace it.
+var now = time.Now
+
+// ciFormat names the annotation format of the CI runner kubevet runs on.
+func ciFormat() string {
+	switch {
+	case getenv("GITHUB_ACTIONS") == "true":
+		return "github"
+	case strings.EqualFold(getenv("TF_BUILD"), "true"):
+		return "azure"
 	}
+	return ""
+}
+
+func parseOutputs(specs []string) ([]output, error) {
 	var out []output
 	stdout := 0
 	for _, s := range specs {
@@ -185,7 +205,37 @@ func parseOutputs(specs []string) ([]output, error) {
 	if stdout > 1 {
 		return nil, usageError{errors.New("only one output format can go to standard output; write the others to files (-o json=report.json)")}
 	}
+	if stdout == 0 {
+		// Standard output gets text, or on a CI runner its annotations.
+		if name := ciFormat(); name != "" {
+			out = append(out, output{format: report.Formats[name]})
+		} else if len(specs) == 0 {
+			out = append(out, output{format: report.Text})
+		}
+	}
 	return out, nil
+}
+
+// applyBaseline writes the baseline (--baseline-write) and drops the
+// findings it records (--baseline, or the baseline just written).
+func applyBaseline(f checkFlags, fs []check.Finding) ([]check.Finding, int, error) {
+	var b *baseline.Baseline
+	switch {
+	case f.baselineWrite != "":
+		b = baseline.New(fs)
+		if err := b.WriteFile(f.baselineWrite); err != nil {
+			return nil, 0, usageError{fmt.Errorf("--baseline-write: %w", err)}
+		}
+	case f.baseline != "":
+		var err error
+		if b, err = baseline.ReadFile(f.baseline); err != nil {
+			return nil, 0, usageError{fmt.Errorf("--baseline: %w", err)}
+		}
+	default:
+		return fs, 0, nil
+	}
+	kept, n := b.Filter(fs)
+	return kept, n, nil
 }
 
 func failThreshold(s string) (check.Severity, bool, error) {
@@ -253,7 +303,11 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	rep := &report.Report{Tool: report.Tool{Name: "kubevet", Version: toolVersion()}, Result: res, Catalog: catalog.All(), Color: e.color && !f.noColor}
+	var baselined int
+	if res.Findings, baselined, err = applyBaseline(f, res.Findings); err != nil {
+		return err
+	}
+	rep := &report.Report{Tool: report.Tool{Name: "kubevet", Version: toolVersion()}, Result: res, Catalog: catalog.All(), Color: e.color && !f.noColor, Time: now(), Baselined: baselined}
 	for _, o := range outs {
 		if err := writeOutput(e, o, rep); err != nil {
 			return err
