@@ -77,7 +77,11 @@ func RunCheck(t *testing.T, folder string, c *check.Check, catalog []*check.Chec
 		objs, wants := load(t, f, c.ID, manifest.Options{DefaultNamespace: cfg.Namespace})
 		var g *graph.Graph
 		if c.Cross {
-			// Each fixture file is one whole input.
+			// Each fixture file is one whole input. Objects are detached
+			// as the engine detaches them before checks across objects.
+			for _, o := range objs {
+				o.Detach()
+			}
 			g = graph.New(objs)
 		}
 		got := map[int][]string{}

@@ -50,28 +50,11 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
 
 func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner) []check.Finding {
 	o := k.obj
-	reloaded := false
-	reload := func() {
-		if !reloaded && o.File != "" {
-			reloaded = o.Reload() == nil
-		}
-	}
-	if hasExemptions(o) {
-		reload() // exemption findings point at their annotation
-	}
-	n := len(k.findings)
+	// Findings (and exemption findings) read the object's document again
+	// through Locate when they need positions; Detach drops it afterwards.
 	fs := k.findings
 	for _, ac := range r.cross {
 		fs = cr.Run(ac.c, o, &r.settings, ac.opts, g, fs)
-	}
-	if len(fs) > n && !reloaded {
-		reload()
-		for i := n; i < len(fs); i++ {
-			if p, ok := manifest.ParsePath(fs[i].Path); ok {
-				pos, _ := o.Locate(p)
-				fs[i].Line, fs[i].Column = pos.Line, pos.Column
-			}
-		}
 	}
 	fs = r.exempt(o, fs)
 	o.Detach()
@@ -82,13 +65,4 @@ func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner) []check.F
 		}
 	}
 	return out
-}
-
-func hasExemptions(o *manifest.Object) bool {
-	for k := range o.Annotations {
-		if len(k) > len(ExemptPrefix) && k[:len(ExemptPrefix)] == ExemptPrefix {
-			return true
-		}
-	}
-	return false
 }

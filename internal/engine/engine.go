@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -135,10 +136,10 @@ type runner struct {
 	active   []activeCheck
 	// cross are the active checks that look across objects; when there are
 	// any, objects are kept (detached from their node trees) for phase 2.
-	cross []activeCheck
-	byID  map[string]*check.Check
-	opt      Options
-	decode   manifest.Options
+	cross  []activeCheck
+	byID   map[string]*check.Check
+	opt    Options
+	decode manifest.Options
 }
 
 type activeCheck struct {
@@ -477,6 +478,11 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 		delete(diagByObj, obj)
 		if len(r.cross) > 0 {
 			obj.Detach()
+			if cap(fs) > len(fs) {
+				// Kept until phase 2: without the spare capacity of the
+				// slice the findings grew in.
+				fs = slices.Clone(fs)
+			}
 			o.kept = append(o.kept, kept{obj: obj, findings: fs})
 			continue
 		}

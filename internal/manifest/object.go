@@ -73,12 +73,23 @@ type source struct {
 // Detach drops the object's node tree and caches, keeping what is needed to
 // read them again (Reload). Objects kept for checks across objects are
 // detached so that memory does not grow with the input.
+//
+// Detach also drops the parts of the typed object that no check across
+// objects reads (container probes, commands, security contexts, ConfigMap
+// and Secret payloads, status), so that keeping every object of a large
+// input stays cheap. Checks across objects see detached objects, in tests
+// as in runs (the fixture harness detaches them too).
 func (o *Object) Detach() {
+	if o.Typed == nil {
+		o.JSON() // custom kinds keep their JSON form for Unstructured
+	} else {
+		o.json = nil
+	}
 	o.Node = nil
-	o.json = nil
 	if o.PodTemplate != nil {
 		o.PodTemplate.containers = nil
 	}
+	slim(o.Typed)
 }
 
 // Reload reads the object's document again and restores its node tree.
@@ -151,7 +162,13 @@ func (o *Object) Group() string {
 
 // Locate returns the source position of p, or of its nearest existing
 // parent (exact=false). Live objects have no position.
+//
+// A detached object reads its document again first. Only the goroutine
+// that owns the object (a check's p.Object) may call it.
 func (o *Object) Locate(p Path) (Position, bool) {
+	if o.Node == nil && o.File != "" && o.Reload() != nil {
+		return Position{}, false
+	}
 	if o.Node == nil {
 		return Position{}, false
 	}
@@ -177,7 +194,13 @@ func (o *Object) JSON() []byte {
 }
 
 // Has reports whether the field at p is present in the source.
+//
+// Like Locate, it reads a detached object's document again: only the
+// object's owner may call it.
 func (o *Object) Has(p Path) bool {
+	if o.Node == nil && o.File != "" && o.Reload() != nil {
+		return false
+	}
 	if o.Node == nil {
 		return false
 	}
