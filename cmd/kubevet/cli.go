@@ -96,7 +96,7 @@ func newRoot(e *env, argv0 string) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCheckCmd(e), newChecksCmd(e), newExplainCmd(e), newVersionCmd(e), newConfigCmd(e))
+	root.AddCommand(newCheckCmd(e), newChecksCmd(e), newExplainCmd(e), newVersionCmd(e), newConfigCmd(e), newPlanCmd(e))
 	return root
 }
 

@@ -218,13 +218,15 @@ type Problem struct {
 
 // PoolPlan is a pool as planned.
 type PoolPlan struct {
-	Name           string `json:"name"`
-	Nodes          int    `json:"nodes"`
-	MaxSurge       string `json:"maxSurge"`
-	SurgeNodes     int    `json:"surgeNodes"`
-	MaxPods        int    `json:"maxPods"`
-	MaxPodsDefault bool   `json:"maxPodsDefault,omitempty"`
-	StaticBlock    bool   `json:"staticBlock,omitempty"`
+	Name     string `json:"name"`
+	Nodes    int    `json:"nodes"`
+	MaxSurge string `json:"maxSurge"`
+	// MaxSurgeDefault is set when the pool gave no maxSurge (1 assumed).
+	MaxSurgeDefault bool `json:"maxSurgeDefault,omitempty"`
+	SurgeNodes      int  `json:"surgeNodes"`
+	MaxPods         int  `json:"maxPods"`
+	MaxPodsDefault  bool `json:"maxPodsDefault,omitempty"`
+	StaticBlock     bool `json:"staticBlock,omitempty"`
 	// NodeSlots is how many nodes (running and surge) of this pool the
 	// given ranges hold next to the other pools; MaxNodes is the largest
 	// node count that still leaves room for its surge. Both are nil when
@@ -401,7 +403,9 @@ func PlanIP(in IPInput) (*IPPlan, error) {
 	copy(pools, in.Pools)
 	plan := &IPPlan{SchemaVersion: IPSchema, Mode: in.Mode, ModeTitle: in.Mode.Title(), OneUpgradeAtATime: in.OneUpgradeAtATime, Extra: in.Extra}
 	for i := range pools {
-		pp := PoolPlan{Name: pools[i].Name, Nodes: pools[i].Nodes, MaxSurge: pools[i].MaxSurge.String(), StaticBlock: pools[i].StaticBlock}
+		ms := pools[i].MaxSurge
+		ms.Default = false
+		pp := PoolPlan{Name: pools[i].Name, Nodes: pools[i].Nodes, MaxSurge: ms.String(), MaxSurgeDefault: pools[i].MaxSurge.Default, StaticBlock: pools[i].StaticBlock}
 		if pools[i].MaxPods == 0 {
 			pools[i].MaxPods = in.Mode.DefaultMaxPods()
 			pp.MaxPodsDefault = true

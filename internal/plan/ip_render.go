@@ -19,6 +19,7 @@ var IPFormats = map[string]func(io.Writer, *IPPlan) error{
 func WriteIPJSON(w io.Writer, p *IPPlan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(p)
 }
 
@@ -48,12 +49,16 @@ func WriteIPText(w io.Writer, p *IPPlan) error {
 		if pp.StaticBlock {
 			maxPods += ", static blocks"
 		}
+		surge := pp.MaxSurge
+		if pp.MaxSurgeDefault {
+			surge += " (default)"
+		}
 		slots, nodes := orDash(pp.NodeSlots), orDash(pp.MaxNodes)
 		if pp.MaxNodesBestCase != nil {
 			slots += fmt.Sprintf(" (%d at best)", *pp.NodeSlotsBestCase)
 			nodes += fmt.Sprintf(" (%d at best)", *pp.MaxNodesBestCase)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\n", pp.Name, pp.Nodes, pp.MaxSurge, pp.SurgeNodes, maxPods, slots, nodes, orDash(pp.PodCapacity))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\n", pp.Name, pp.Nodes, surge, pp.SurgeNodes, maxPods, slots, nodes, orDash(pp.PodCapacity))
 	}
 	tw.Flush()
 	b.WriteString("\nMAX NODES is the largest node count of the pool, with its surge, that the given ranges hold next to the other pools.\n")
