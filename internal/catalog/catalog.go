@@ -9,6 +9,7 @@ import (
 	"github.com/kubevet/kubevet/internal/checks/availability"
 	"github.com/kubevet/kubevet/internal/checks/image"
 	"github.com/kubevet/kubevet/internal/checks/input"
+	"github.com/kubevet/kubevet/internal/checks/isolation"
 	"github.com/kubevet/kubevet/internal/checks/network"
 	"github.com/kubevet/kubevet/internal/checks/secrets"
 	"github.com/kubevet/kubevet/internal/checks/security"
@@ -35,6 +36,7 @@ var Domains = []Domain{
 	{"storage", "internal/checks/storage", storage.Checks},
 	{"apis", "internal/checks/apis", apis.Checks},
 	{"availability", "internal/checks/availability", availability.Checks},
+	{"isolation", "internal/checks/isolation", isolation.Checks},
 }
 
 // All returns every check, in catalog order.

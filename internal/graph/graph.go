@@ -8,6 +8,7 @@ package graph
 
 import (
 	"sort"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -40,6 +41,8 @@ type Graph struct {
 	pods     map[string][]*manifest.Object
 	postings map[string]map[string][]*manifest.Object
 	nsSeen   map[string]bool
+	// memo holds answers derived from the whole graph (see Memo).
+	memo sync.Map
 }
 
 // New indexes objs.
@@ -170,4 +173,22 @@ func MapSelector(m map[string]string) labels.Selector {
 		return labels.Nothing()
 	}
 	return labels.SelectorFromSet(m)
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
+}
+
+// Memo returns the value build computes from g, computing it once per key
+// for the life of the graph, however many goroutines ask. Checks use it for
+// answers about the whole input (which workloads some NetworkPolicy
+// selects, the order of public load balancers) so that each object's run
+// stays constant time. Use a key of an unexported type, as with
+// context.Context values.
+func (g *Graph) Memo(key any, build func(*Graph) any) any {
+	e, _ := g.memo.LoadOrStore(key, new(memoEntry))
+	m := e.(*memoEntry)
+	m.once.Do(func() { m.v = build(g) })
+	return m.v
 }
