@@ -7,7 +7,6 @@ package availability
 import (
 	"fmt"
 
-	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -20,27 +19,18 @@ import (
 // Checks is the availability domain's list, in catalog order.
 var Checks = []*check.Check{
 	Replicas,
+	Spread,
+	PDBMissing,
+	PDBBlocksEviction,
+	PDBSelectsNothing,
+	PDBV1beta1,
+	HPAMissing,
+	HPAResourceRequests,
+	HPATargetMissing,
 }
 
 // replicated targets the kinds whose replica count the user sets.
 var replicated = check.Kinds("Deployment.apps", "StatefulSet.apps")
-
-// replicasOf returns spec.replicas (1 when unset, as the API defaults it).
-func replicasOf(o *manifest.Object) (int32, bool) {
-	switch t := o.Typed.(type) {
-	case *appsv1.Deployment:
-		if t.Spec.Replicas == nil {
-			return 1, false
-		}
-		return *t.Spec.Replicas, true
-	case *appsv1.StatefulSet:
-		if t.Spec.Replicas == nil {
-			return 1, false
-		}
-		return *t.Spec.Replicas, true
-	}
-	return 0, false
-}
 
 // Scaler is an autoscaler that targets a workload: an HPA or a KEDA
 // ScaledObject.
@@ -52,32 +42,60 @@ type Scaler struct {
 }
 
 // ScalersOf returns the HPAs (autoscaling/v2 and v1) and KEDA ScaledObjects
-// of the workload's namespace whose scaleTargetRef names it.
+// of the workload's namespace whose scaleTargetRef names it. The targets of
+// every autoscaler are indexed once per graph.
 func ScalersOf(g *graph.Graph, w *manifest.Object) []Scaler {
-	var out []Scaler
-	gv := schema.FromAPIVersionAndKind(w.APIVersion, w.Kind)
-	matches := func(apiVersion, kind, name string) bool {
-		if kind != w.Kind || name != w.Name {
-			return false
-		}
-		tgv, err := schema.ParseGroupVersion(apiVersion)
-		return err == nil && tgv.Group == gv.Group || apiVersion == ""
+	idx := g.Memo(scalerIndexKey{}, buildScalerIndex).(map[scaleTarget][]scalerRef)
+	refs := idx[scaleTarget{w.Namespace, w.Kind, w.Name}]
+	if len(refs) == 0 {
+		return nil
 	}
-	for _, h := range g.InNamespace("autoscaling", "HorizontalPodAutoscaler", w.Namespace) {
+	group := w.Group()
+	var out []Scaler
+	for _, r := range refs {
+		if r.anyGroup || r.group == group {
+			out = append(out, r.Scaler)
+		}
+	}
+	return out
+}
+
+type scalerIndexKey struct{}
+
+// scaleTarget is what a scaleTargetRef names, in the autoscaler's namespace.
+type scaleTarget struct{ ns, kind, name string }
+
+type scalerRef struct {
+	Scaler
+	group    string
+	anyGroup bool // the reference gives no apiVersion
+}
+
+func buildScalerIndex(g *graph.Graph) any {
+	idx := map[scaleTarget][]scalerRef{}
+	add := func(s Scaler, apiVersion, kind, name string) {
+		r := scalerRef{Scaler: s, anyGroup: apiVersion == ""}
+		if !r.anyGroup {
+			gv, err := schema.ParseGroupVersion(apiVersion)
+			if err != nil {
+				return
+			}
+			r.group = gv.Group
+		}
+		k := scaleTarget{s.Object.Namespace, kind, name}
+		idx[k] = append(idx[k], r)
+	}
+	for _, h := range g.Kind("autoscaling", "HorizontalPodAutoscaler") {
 		switch t := h.Typed.(type) {
 		case *autoscalingv2.HorizontalPodAutoscaler:
 			r := t.Spec.ScaleTargetRef
-			if matches(r.APIVersion, r.Kind, r.Name) {
-				out = append(out, Scaler{Object: h, Min: minOr1(t.Spec.MinReplicas)})
-			}
+			add(Scaler{Object: h, Min: minOr1(t.Spec.MinReplicas)}, r.APIVersion, r.Kind, r.Name)
 		case *autoscalingv1.HorizontalPodAutoscaler:
 			r := t.Spec.ScaleTargetRef
-			if matches(r.APIVersion, r.Kind, r.Name) {
-				out = append(out, Scaler{Object: h, Min: minOr1(t.Spec.MinReplicas)})
-			}
+			add(Scaler{Object: h, Min: minOr1(t.Spec.MinReplicas)}, r.APIVersion, r.Kind, r.Name)
 		}
 	}
-	for _, so := range g.InNamespace("keda.sh", "ScaledObject", w.Namespace) {
+	for _, so := range g.Kind("keda.sh", "ScaledObject") {
 		u, err := so.Unstructured()
 		if err != nil {
 			continue
@@ -90,16 +108,13 @@ func ScalersOf(g *graph.Graph, w *manifest.Object) []Scaler {
 		if kind == "" {
 			kind = "Deployment" // KEDA's default target kind
 		}
-		if !matches(apiVersion, kind, name) {
-			continue
-		}
 		min := int32(0) // KEDA's default minReplicaCount is 0
 		if n, ok := spec["minReplicaCount"].(int64); ok {
 			min = int32(n)
 		}
-		out = append(out, Scaler{Object: so, Min: min})
+		add(Scaler{Object: so, Min: min}, apiVersion, kind, name)
 	}
-	return out
+	return idx
 }
 
 func minOr1(p *int32) int32 {

@@ -1,0 +1,99 @@
+package availability
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubevet/kubevet/internal/graph"
+	"github.com/kubevet/kubevet/internal/manifest"
+)
+
+// replicaCount is how many pods a workload runs for the checks of this
+// domain: its spec.replicas, or, when autoscalers target it, the minimum
+// they keep (an HPA owns the count and overwrites spec.replicas).
+type replicaCount struct {
+	N int32
+	// By is the autoscaler whose minimum gave N, or nil.
+	By *Scaler
+	// Set is whether spec.replicas is written (it defaults to 1).
+	Set bool
+}
+
+// effectiveReplicas counts the pods of a Deployment, StatefulSet,
+// ReplicaSet or ReplicationController. With several autoscalers (a
+// conflict the HPA controller reports), the highest minimum counts. A
+// minimum of 0 (KEDA's default, scale to zero) counts as 1: when the
+// workload runs at all it runs at least one pod.
+func effectiveReplicas(g *graph.Graph, w *manifest.Object) replicaCount {
+	if scalers := ScalersOf(g, w); len(scalers) > 0 {
+		best := scalers[0]
+		for _, s := range scalers[1:] {
+			if s.Min > best.Min {
+				best = s
+			}
+		}
+		return replicaCount{N: max(best.Min, 1), By: &best}
+	}
+	n, set := replicasOf(w)
+	return replicaCount{N: n, Set: set}
+}
+
+// String says "3 replicas", or "2 replicas (the minimum of
+// HorizontalPodAutoscaler/web)".
+func (c replicaCount) String() string {
+	s := fmt.Sprintf("%d replicas", c.N)
+	if c.N == 1 {
+		s = "1 replica"
+	}
+	if c.By != nil {
+		s += fmt.Sprintf(" (the minimum of %s/%s)", c.By.Object.Kind, c.By.Object.Name)
+	}
+	return s
+}
+
+// replicasOf returns spec.replicas of a replicated kind (1 when unset, as
+// the API defaults it); set is false when the field is absent or the kind
+// has no replica count.
+func replicasOf(o *manifest.Object) (n int32, set bool) {
+	var p *int32
+	switch t := o.Typed.(type) {
+	case *appsv1.Deployment:
+		p = t.Spec.Replicas
+	case *appsv1.StatefulSet:
+		p = t.Spec.Replicas
+	case *appsv1.ReplicaSet:
+		p = t.Spec.Replicas
+	case *corev1.ReplicationController:
+		p = t.Spec.Replicas
+	default:
+		return 0, false
+	}
+	if p == nil {
+		return 1, false
+	}
+	return *p, true
+}
+
+// podCount is what the disruption controller counts for one object a PDB
+// selects: Scale is the replicas of a controller it finds the scale of
+// (Deployment, StatefulSet, ReplicaSet, ReplicationController), Pods the
+// pods it expects to run. A bare Pod counts as one unmanaged pod (no scale).
+// Known is false for kinds whose pod count a manifest does not tell
+// (DaemonSet, Job, custom kinds).
+type podCount struct {
+	Scale, Pods int32
+	Known       bool
+}
+
+func podCountOf(g *graph.Graph, o *manifest.Object) podCount {
+	switch o.Typed.(type) {
+	case *appsv1.Deployment, *appsv1.StatefulSet, *appsv1.ReplicaSet, *corev1.ReplicationController:
+		n := effectiveReplicas(g, o).N
+		return podCount{Scale: n, Pods: n, Known: true}
+	case *corev1.Pod:
+		return podCount{Pods: 1, Known: true}
+	}
+	return podCount{}
+}
