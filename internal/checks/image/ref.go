@@ -66,6 +66,17 @@ func parseRef(s string) (ref, bool) {
 	return r, true
 }
 
+// RegistryHost returns the registry host an image is pulled from, without
+// its port and in lower case (docker.io when the image names none). It
+// returns false for a reference the kubelet would reject.
+func RegistryHost(image string) (string, bool) {
+	r, ok := parseRef(image)
+	if !ok {
+		return "", false
+	}
+	return r.Host(), true
+}
+
 // isDomain reports whether the first segment of a name is a registry host:
 // it contains "." or ":", is "localhost", or has upper-case letters (which
 // repository paths may not have).
