@@ -7,10 +7,11 @@ import (
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/apis"
 	"github.com/kubevet/kubevet/internal/checks/availability"
+	"github.com/kubevet/kubevet/internal/checks/identity"
 	"github.com/kubevet/kubevet/internal/checks/image"
 	"github.com/kubevet/kubevet/internal/checks/input"
-	"github.com/kubevet/kubevet/internal/checks/isolation"
 	"github.com/kubevet/kubevet/internal/checks/network"
+	"github.com/kubevet/kubevet/internal/checks/references"
 	"github.com/kubevet/kubevet/internal/checks/secrets"
 	"github.com/kubevet/kubevet/internal/checks/security"
 	"github.com/kubevet/kubevet/internal/checks/storage"
@@ -36,7 +37,8 @@ var Domains = []Domain{
 	{"storage", "internal/checks/storage", storage.Checks},
 	{"apis", "internal/checks/apis", apis.Checks},
 	{"availability", "internal/checks/availability", availability.Checks},
-	{"isolation", "internal/checks/isolation", isolation.Checks},
+	{"identity", "internal/checks/identity", identity.Checks},
+	{"references", "internal/checks/references", references.Checks},
 }
 
 // All returns every check, in catalog order.
