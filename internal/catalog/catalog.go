@@ -10,6 +10,7 @@ import (
 	"github.com/kubevet/kubevet/internal/checks/identity"
 	"github.com/kubevet/kubevet/internal/checks/image"
 	"github.com/kubevet/kubevet/internal/checks/input"
+	"github.com/kubevet/kubevet/internal/checks/isolation"
 	"github.com/kubevet/kubevet/internal/checks/network"
 	"github.com/kubevet/kubevet/internal/checks/references"
 	"github.com/kubevet/kubevet/internal/checks/secrets"
@@ -39,6 +40,7 @@ var Domains = []Domain{
 	{"availability", "internal/checks/availability", availability.Checks},
 	{"identity", "internal/checks/identity", identity.Checks},
 	{"references", "internal/checks/references", references.Checks},
+	{"isolation", "internal/checks/isolation", isolation.Checks},
 }
 
 // All returns every check, in catalog order.
