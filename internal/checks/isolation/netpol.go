@@ -2,6 +2,7 @@ package isolation
 
 import (
 	"fmt"
+	"net/netip"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -76,13 +77,33 @@ func (pol policy) selector() labels.Selector {
 type direction struct {
 	name  string // "ingress" or "egress"
 	typed func(policy) bool
-	// openRule returns the index of a rule that allows all traffic (no
-	// peers and no ports), or -1.
+	// openRule returns the index of a rule that allows all traffic, or -1.
 	openRule func(*networkingv1.NetworkPolicy) int
-	peers    string // "from" or "to"
-	// policyType is the policyTypes entry; open says what pods may do
-	// without a default deny.
-	policyType, open string
+	// policyType is the policyTypes entry; peer names the other end; open
+	// says what pods may do without a default deny.
+	policyType, peer, open string
+}
+
+// opens reports whether a rule with these peers and ports allows traffic
+// from or to anywhere: it names no port, and no peer (which means every
+// peer) or an ipBlock of a /0 CIDR (its except holes still leave the
+// Internet open).
+func opens(peers []networkingv1.NetworkPolicyPeer, ports int) bool {
+	if ports > 0 {
+		return false
+	}
+	if len(peers) == 0 {
+		return true
+	}
+	for _, pr := range peers {
+		if pr.IPBlock == nil {
+			continue
+		}
+		if pfx, err := netip.ParsePrefix(pr.IPBlock.CIDR); err == nil && pfx.Bits() == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 var ingressDir = direction{
@@ -90,14 +111,14 @@ var ingressDir = direction{
 	typed: func(p policy) bool { return p.ingress },
 	openRule: func(np *networkingv1.NetworkPolicy) int {
 		for i, r := range np.Spec.Ingress {
-			if len(r.From) == 0 && len(r.Ports) == 0 {
+			if opens(r.From, len(r.Ports)) {
 				return i
 			}
 		}
 		return -1
 	},
-	peers:      "from",
 	policyType: "Ingress",
+	peer:       "source",
 	open:       "accepts connections from any pod and source",
 }
 
@@ -106,14 +127,14 @@ var egressDir = direction{
 	typed: func(p policy) bool { return p.egress },
 	openRule: func(np *networkingv1.NetworkPolicy) int {
 		for i, r := range np.Spec.Egress {
-			if len(r.To) == 0 && len(r.Ports) == 0 {
+			if opens(r.To, len(r.Ports)) {
 				return i
 			}
 		}
 		return -1
 	},
-	peers:      "to",
 	policyType: "Egress",
+	peer:       "destination",
 	open:       "can connect anywhere, including the Internet and the node's metadata service",
 }
 
@@ -144,11 +165,11 @@ func defaultDeny(p *check.Pass, d direction) {
 	}
 	switch {
 	case open != nil && deny != nil:
-		p.Report(s.path, "%s: NetworkPolicy %q selects every pod and its %s[%d] rule (no %s, no ports) allows all %s traffic, which undoes the default deny of NetworkPolicy %q; remove that rule and allow only the traffic each app needs",
-			s.name, open.o.Name, d.name, openRule, d.peers, d.name, deny.o.Name)
+		p.Report(s.path, "%s: NetworkPolicy %q selects every pod and its %s[%d] rule allows any %s on any port, which undoes the default deny of NetworkPolicy %q; remove that rule and allow only the traffic each app needs",
+			s.name, open.o.Name, d.name, openRule, d.peer, deny.o.Name)
 	case open != nil:
-		p.Report(s.path, "%s: NetworkPolicy %q selects every pod but its %s[%d] rule (no %s, no ports) allows all %s traffic, so nothing is denied by default; remove that rule and allow only the traffic each app needs",
-			s.name, open.o.Name, d.name, openRule, d.peers, d.name)
+		p.Report(s.path, "%s: NetworkPolicy %q selects every pod but its %s[%d] rule allows any %s on any port, so nothing is denied by default; remove that rule and allow only the traffic each app needs",
+			s.name, open.o.Name, d.name, openRule, d.peer)
 	case deny == nil:
 		p.Report(s.path, "%s has workloads but no default-deny %s NetworkPolicy (podSelector: {}, policyTypes: [%s], no %s rules): every pod %s; add one, then allow the traffic each app needs",
 			s.name, d.name, d.policyType, d.name, d.open)
@@ -174,7 +195,7 @@ var DefaultDenyIngressMissing = &check.Check{
 	Why: "Pods accept traffic from every pod of the cluster until a NetworkPolicy selects them for ingress. " +
 		"A default-deny policy per namespace makes a new workload closed by default, so that one compromised pod cannot reach every other service.",
 	Fix: "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] and no ingress rules, then add policies that allow the traffic each app needs. " +
-		"An ingress rule with neither from nor ports allows everything, in any policy that selects all pods. " +
+		"A rule without ports whose from is empty or holds an ipBlock of 0.0.0.0/0 or ::/0 (even with except) allows any source, and undoes the deny in any policy that selects all pods. " +
 		"Namespaces the input does not declare are checked only when listed under namespaces: or with namespaceChecks: all in .kubevet.yaml.",
 	Example: policyExample,
 	Target:  namespaceTarget,
@@ -192,7 +213,7 @@ var DefaultDenyEgressMissing = &check.Check{
 	Why: "Pods can open connections anywhere (other namespaces, the Internet, the node's instance metadata service) until a NetworkPolicy selects them for egress. " +
 		"A default-deny egress policy limits what a compromised pod can reach and exfiltrate to.",
 	Fix: "Add a NetworkPolicy with podSelector: {} and policyTypes: [Egress] (Egress must be listed when the policy has no egress rules), " +
-		"then allow DNS and the destinations each app needs. An egress rule with neither to nor ports allows everything. " +
+		"then allow DNS and the destinations each app needs. A rule without ports whose to is empty or holds an ipBlock of 0.0.0.0/0 or ::/0 (even with except) allows any destination, and undoes the deny in any policy that selects all pods. " +
 		"Namespaces the input does not declare are checked only when listed under namespaces: or with namespaceChecks: all in .kubevet.yaml.",
 	Example: policyExample,
 	Target:  namespaceTarget,
