@@ -177,26 +177,46 @@ func allDigits(s string) bool {
 // (spec.secretName), an ExternalSecret (spec.target.name, by default its
 // own name) or a SecretProviderClass of the Secrets Store CSI driver
 // (spec.secretObjects[].secretName). An object of those kinds whose spec
-// cannot be read counts as making any name.
+// cannot be read counts as making any name in its namespace.
 func madeSecret(g *graph.Graph, ns, name string) (string, bool) {
-	if g.Get("bitnami.com", "SealedSecret", ns, name) != nil {
-		return "SealedSecret/" + name, true
+	m := g.Memo(madeKey{}, buildMade).(made)
+	if by, ok := m.names[graph.Key{Namespace: ns, Name: name}]; ok {
+		return by, true
 	}
-	for _, m := range secretMakers {
-		for _, o := range g.InNamespace(m.group, m.kind, ns) {
+	by, ok := m.any[ns]
+	return by, ok
+}
+
+type madeKey struct{}
+
+// made indexes the Secrets that objects of the input create, once per
+// graph: by namespace and name, and the namespaces where an unreadable
+// object may create any.
+type made struct {
+	names map[graph.Key]string
+	any   map[string]string
+}
+
+func buildMade(g *graph.Graph) any {
+	m := made{names: map[graph.Key]string{}, any: map[string]string{}}
+	for _, o := range g.Kind("bitnami.com", "SealedSecret") {
+		m.names[graph.Key{Namespace: o.Namespace, Name: o.Name}] = "SealedSecret/" + o.Name
+	}
+	for _, mk := range secretMakers {
+		for _, o := range g.Kind(mk.group, mk.kind) {
+			by := mk.kind + "/" + o.Name
 			u, err := o.Unstructured()
 			if err != nil {
-				return m.kind + "/" + o.Name, true
+				m.any[o.Namespace] = by
+				continue
 			}
 			spec, _ := u["spec"].(map[string]any)
-			for _, n := range m.names(spec, o.Name) {
-				if n == name {
-					return m.kind + "/" + o.Name, true
-				}
+			for _, n := range mk.names(spec, o.Name) {
+				m.names[graph.Key{Namespace: o.Namespace, Name: n}] = by
 			}
 		}
 	}
-	return "", false
+	return m
 }
 
 // secretMakers are the kinds that create Secrets under names of their spec.
