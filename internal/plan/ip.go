@@ -268,10 +268,10 @@ type Space struct {
 	Reserved int      `json:"reserved,omitempty"`
 	Used     *float64 `json:"used"`
 	// MinPrefix is the longest prefix (smallest range) that holds Required.
-	MinPrefix          int   `json:"minPrefix"`
-	MinPrefixBestCase  *int  `json:"minPrefixBestCase,omitempty"`
-	Fits               *bool `json:"fits"`
-	MinimumFitsAtLeast *bool `json:"minimumFits,omitempty"`
+	MinPrefix         int   `json:"minPrefix"`
+	MinPrefixBestCase *int  `json:"minPrefixBestCase,omitempty"`
+	Fits              *bool `json:"fits"`
+	MinimumFits       *bool `json:"minimumFits,omitempty"`
 
 	prefix *netip.Prefix
 	// cost is the per-node-slot cost of pool i in this space; best is
@@ -439,7 +439,7 @@ func PlanIP(in IPInput) (*IPPlan, error) {
 			}
 			if sp.Minimum != nil {
 				mf := *sp.Minimum <= avail
-				sp.MinimumFitsAtLeast = &mf
+				sp.MinimumFits = &mf
 			}
 		}
 	}
