@@ -96,6 +96,7 @@ func newRoot(e *env, argv0 string) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newAKSCmd(e))
 	root.AddCommand(newCheckCmd(e), newChecksCmd(e), newExplainCmd(e), newVersionCmd(e), newConfigCmd(e), newPlanCmd(e))
 	return root
 }
@@ -111,6 +112,8 @@ type checkFlags struct {
 	noColor    bool
 	// baseline drops the findings it records; baselineWrite records them.
 	baseline, baselineWrite string
+	// aks says how AKS configuration is read (aks_cmd.go).
+	aks aksMode
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -132,6 +135,12 @@ Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 			return runCheck(cmd.Context(), e, f, args)
 		},
 	}
+	addCheckFlags(cmd, &f)
+	return cmd
+}
+
+// addCheckFlags registers the flags of a checking run (check, aks).
+func addCheckFlags(cmd *cobra.Command, f *checkFlags) {
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "output format: "+strings.Join(report.Names(), ", ")+" (FORMAT or FORMAT=FILE; repeatable)")
 	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error, warning, info, none (default error)")
@@ -143,7 +152,6 @@ Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text output")
 	fl.StringVar(&f.baseline, "baseline", "", "report and fail only on findings not recorded in this baseline file")
 	fl.StringVar(&f.baselineWrite, "baseline-write", "", "record today's findings in this baseline file (and report none of them)")
-	return cmd
 }
 
 // loadConfig finds and reads the configuration for a run over paths.
@@ -299,7 +307,7 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := engine.Check(ctx, paths, engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin})
+	res, err := engine.Check(ctx, paths, engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin, Handlers: f.aks.handlers(), Now: f.aks.asOf})
 	if err != nil {
 		return err
 	}

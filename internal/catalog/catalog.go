@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/checks/aks"
 	"github.com/kubevet/kubevet/internal/checks/apis"
 	"github.com/kubevet/kubevet/internal/checks/availability"
 	"github.com/kubevet/kubevet/internal/checks/identity"
@@ -37,6 +38,7 @@ var Domains = []Domain{
 	{"network", "internal/checks/network", network.Checks},
 	{"storage", "internal/checks/storage", storage.Checks},
 	{"apis", "internal/checks/apis", apis.Checks},
+	{"aks", "internal/checks/aks", aks.Checks},
 	{"availability", "internal/checks/availability", availability.Checks},
 	{"identity", "internal/checks/identity", identity.Checks},
 	{"references", "internal/checks/references", references.Checks},

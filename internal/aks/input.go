@@ -1,0 +1,240 @@
+package aks
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Parse reads a JSON input: a ManagedCluster (REST body or az aks show
+// output), a list of them (az aks list, Resource Graph rows, a REST list
+// response), an ARM template or a terraform show -json plan. It returns the
+// clusters found; an input with none gives an error.
+func Parse(file string, data []byte) ([]*Cluster, error) {
+	var y yaml.Node
+	if err := yaml.Unmarshal(data, &y); err != nil {
+		return nil, fmt.Errorf("not valid JSON: %w", err)
+	}
+	root := FromYAML(&y, file, "")
+	if root == nil {
+		return nil, fmt.Errorf("empty input")
+	}
+	var out []*Cluster
+	switch {
+	case root.Kind == Map && root.Get("planned_values") != nil:
+		out = ClustersFromTerraform(planResources(root))
+	case root.Kind == Map && isTemplate(root):
+		out = templateClusters(root)
+	case root.Kind == List:
+		out = resourceList(root.Items)
+	case root.Kind == Map && root.Get("data") != nil && root.Get("data").Kind == List:
+		out = resourceList(root.Get("data").Items) // az graph query
+	case root.Kind == Map && root.Get("value") != nil && root.Get("value").Kind == List:
+		out = resourceList(root.Get("value").Items) // REST list
+	case looksLikeCluster(root):
+		out = []*Cluster{fromResource(root, REST)}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no AKS cluster (%s) found", ManagedClusterType)
+	}
+	return out, nil
+}
+
+func resourceList(items []*Node) []*Cluster {
+	var out []*Cluster
+	for _, it := range items {
+		if looksLikeCluster(it) {
+			reroot(it, "")
+			out = append(out, fromResource(it, REST))
+		}
+	}
+	return out
+}
+
+func isTemplate(n *Node) bool {
+	return strings.Contains(strings.ToLower(n.Get("$schema").Str()), "deploymenttemplate") ||
+		(n.Get("resources") != nil && n.Get("resources").Kind == List && n.Get("type") == nil)
+}
+
+// templateClusters reads the ManagedCluster resources of an ARM template,
+// with their agentPools children (nested or top level), resolving simple
+// parameter and variable references.
+func templateClusters(t *Node) []*Cluster {
+	r := &armResolver{params: t.Get("parameters"), vars: t.Get("variables")}
+	var clusters []*Cluster
+	type child struct {
+		parent string // the cluster name part of a top-level child's name, if known
+		n      *Node
+	}
+	var pools []child
+	res := t.Get("resources")
+	if res == nil {
+		return nil
+	}
+	for _, rn := range res.Items {
+		typ := rn.Get("type").Str()
+		switch {
+		case isClusterType(typ):
+			r.resolve(rn)
+			reroot(rn, "")
+			c := fromResource(rn, Template)
+			c.Source = Template
+			if sub := rn.Get("resources"); sub != nil {
+				for _, cn := range sub.Items {
+					if isPoolType(cn.Get("type").Str()) {
+						pools = append(pools, child{parent: c.Name, n: cn})
+					}
+				}
+			}
+			clusters = append(clusters, c)
+		case isPoolType(typ):
+			r.resolve(rn)
+			parent, _, _ := strings.Cut(rn.Get("name").Str(), "/")
+			pools = append(pools, child{parent: parent, n: rn})
+		}
+	}
+	if len(clusters) == 0 {
+		return nil
+	}
+	for _, p := range pools {
+		r.resolve(p.n)
+		name := p.n.Get("name").Str()
+		if i := strings.LastIndex(name, "/"); i >= 0 {
+			name = name[i+1:]
+		}
+		if name == "" {
+			// [concat(parameters('cluster'), '/pool')]: the literal tail.
+			name = p.n.Get("name").Unknown
+			if m := armPoolTail.FindStringSubmatch(name); m != nil {
+				name = m[1]
+			}
+		}
+		owner := clusters[0]
+		for _, c := range clusters {
+			if c.Name != "" && strings.EqualFold(c.Name, p.parent) {
+				owner = c
+			}
+		}
+		reroot(p.n, "agentPools/"+name)
+		props := p.n.Get("properties")
+		if props == nil {
+			continue
+		}
+		owner.Pools = append(owner.Pools, &Pool{Name: name, Node: props})
+	}
+	return clusters
+}
+
+// armResolver resolves ARM template expressions that are a plain reference
+// to a parameter's default value or to a variable ([parameters('x')],
+// [variables('y')]). Any other expression is left unknown.
+type armResolver struct {
+	params, vars *Node
+	depth        int
+}
+
+var armRef = regexp.MustCompile(`^(parameters|variables)\(\s*'([^']*)'\s*\)$`)
+
+// resolve replaces the expressions in n's subtree in place.
+func (r *armResolver) resolve(n *Node) {
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case Map:
+		for _, v := range n.Vals {
+			r.resolve(v)
+		}
+	case List:
+		for _, v := range n.Items {
+			r.resolve(v)
+		}
+	case Scalar:
+		expr, ok := armExpression(n)
+		if !ok {
+			return
+		}
+		v := r.eval(expr)
+		if v == nil {
+			n.Unknown = "[" + expr + "]"
+			return
+		}
+		v = clone(v)
+		reroot(v, n.Path)
+		v.File, v.Line, v.Column = n.File, n.Line, n.Column
+		*n = *v
+	}
+}
+
+// armExpression returns the expression of a string "[...]"; "[[" escapes a
+// literal bracket.
+func armExpression(n *Node) (string, bool) {
+	if n.Tag != "str" || n.Unknown != "" {
+		return "", false
+	}
+	s := strings.TrimSpace(n.Value)
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' || strings.HasPrefix(s, "[[") {
+		return "", false
+	}
+	return strings.TrimSpace(s[1 : len(s)-1]), true
+}
+
+func (r *armResolver) eval(expr string) *Node {
+	switch expr {
+	case "true()":
+		return &Node{Kind: Scalar, Tag: "bool", Value: "true"}
+	case "false()":
+		return &Node{Kind: Scalar, Tag: "bool", Value: "false"}
+	}
+	m := armRef.FindStringSubmatch(expr)
+	if m == nil || r.depth > 16 {
+		return nil
+	}
+	var v *Node
+	if m[1] == "parameters" {
+		v = r.params.Get(m[2]).Get("defaultValue")
+	} else {
+		v = r.vars.Get(m[2])
+	}
+	if v == nil {
+		return nil
+	}
+	v = clone(v)
+	r.depth++
+	r.resolve(v)
+	r.depth--
+	if u := v.unknownWithin(); u != nil && u == v {
+		return nil
+	}
+	return v
+}
+
+// LooksLikeJSONInput reports whether the start of a file is AKS
+// configuration in JSON: a ManagedCluster (REST, Resource Graph or az aks
+// show), an ARM template with one, or a terraform plan with an
+// azurerm_kubernetes_cluster. Kubernetes manifests never match (their
+// apiVersion starts with a letter, ARM's with a date).
+func LooksLikeJSONInput(head []byte) bool {
+	t := bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")))
+	if len(t) == 0 || (t[0] != '{' && t[0] != '[') {
+		return false
+	}
+	low := bytes.ToLower(t)
+	hasType := bytes.Contains(low, []byte(`"microsoft.containerservice/managedclusters`))
+	switch {
+	case bytes.Contains(low, []byte(`deploymenttemplate.json`)):
+		return hasType
+	case bytes.Contains(low, []byte(`"planned_values"`)):
+		return bytes.Contains(low, []byte(`"azurerm_kubernetes_cluster"`))
+	case k8sAPIVersion.Match(t):
+		return false
+	}
+	return hasType || (bytes.Contains(low, []byte(`"agentpoolprofiles"`)) && bytes.Contains(low, []byte(`"kubernetesversion"`)))
+}
+
+var armPoolTail = regexp.MustCompile(`'/([A-Za-z0-9]+)'\s*\)\s*\]$`)
+
+var k8sAPIVersion = regexp.MustCompile(`"apiVersion"\s*:\s*"[A-Za-z]`)

@@ -1,0 +1,108 @@
+package aks
+
+import (
+	"math"
+	"math/bits"
+	"strconv"
+	"strings"
+)
+
+// NetworkMode is how a cluster hands out pod IPs (spec §3.2).
+type NetworkMode int
+
+// Network modes.
+const (
+	// AzureCNI is legacy Azure CNI: pods take IPs from the node subnet.
+	AzureCNI NetworkMode = iota
+	// Kubenet: only nodes use the subnet; pods get a /24 per node from podCidr.
+	Kubenet
+	// Overlay is Azure CNI Overlay: only nodes use the subnet.
+	Overlay
+	// PodSubnet is Azure CNI with a separate pod subnet (dynamic or static
+	// block): only nodes use the node subnet.
+	PodSubnet
+	// BYOCNI is networkPlugin none: the CNI is the user's; pods are assumed
+	// off the node subnet.
+	BYOCNI
+)
+
+func (m NetworkMode) String() string {
+	return [...]string{"Azure CNI (node subnet)", "kubenet", "Azure CNI Overlay", "Azure CNI with a pod subnet", "bring-your-own CNI"}[m]
+}
+
+// DefaultMaxPods is the maxPods AKS uses when a pool sets none
+// (DOCS concepts-network-ip-address-planning.md, spec §3.1).
+func DefaultMaxPods(m NetworkMode) int {
+	switch m {
+	case Overlay:
+		return 250
+	case AzureCNI:
+		return 30
+	}
+	return 110
+}
+
+// PoolIPs is the part of a node pool that uses subnet addresses.
+type PoolIPs struct {
+	// Nodes is count, or maxCount when the pool autoscales.
+	Nodes int
+	// Surge is the number of extra nodes during an upgrade (SurgeNodes).
+	Surge int
+	// MaxPods per node.
+	MaxPods int
+}
+
+// SurgeNodes turns upgradeSettings.maxSurge (an integer or a percentage of
+// the pool, rounded up) into a node count; empty means 1 (SPEC
+// AgentPoolUpgradeSettings; the docs that say 10% disagree, spec §9-4).
+func SurgeNodes(maxSurge string, nodes int) int {
+	s := strings.TrimSpace(maxSurge)
+	if s == "" {
+		return 1
+	}
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		f, err := strconv.ParseFloat(p, 64)
+		if err != nil {
+			return 1
+		}
+		return int(math.Ceil(f * float64(nodes) / 100))
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 1
+	}
+	return n
+}
+
+// NodeSubnetIPs is the number of node-subnet addresses the pools need
+// (spec §3.2): Σ(N+S)×(1+P) for legacy Azure CNI, Σ(N+S) when pods are
+// elsewhere; extra counts other addresses in the subnet (internal load
+// balancers, private endpoints).
+func NodeSubnetIPs(m NetworkMode, pools []PoolIPs, extra int) int {
+	total := extra
+	for _, p := range pools {
+		slots := p.Nodes + p.Surge
+		if m == AzureCNI {
+			total += slots * (1 + p.MaxPods)
+		} else {
+			total += slots
+		}
+	}
+	return total
+}
+
+// UsableIPs is the number of addresses of a subnet with the given prefix
+// length that Azure lets you use: it reserves five (spec §3.1).
+func UsableIPs(prefix int) int {
+	if prefix < 0 || prefix > 29 {
+		return 0
+	}
+	return 1<<(32-prefix) - 5
+}
+
+// MinPrefix is the longest prefix (smallest subnet) that holds required
+// addresses: 32 − ceil(log2(required + 5)).
+func MinPrefix(required int) int {
+	n := required + 5
+	return 32 - bits.Len(uint(n-1))
+}

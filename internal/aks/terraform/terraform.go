@@ -1,0 +1,268 @@
+// Package terraform reads Terraform configuration (.tf files, parsed with
+// HCL) into the AKS model of internal/aks: azurerm_kubernetes_cluster,
+// azurerm_kubernetes_cluster_node_pool and azurerm_subnet resources, with
+// variable defaults and locals resolved where they are literal. It is a leaf
+// package: it brings the HCL dependency, and nothing in the core imports it.
+package terraform
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/kubevet/kubevet/internal/aks"
+	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/engine"
+)
+
+// Handler reads .tf files. A Terraform module is a folder, so checking one
+// file reads its sibling .tf files too (node pools and subnets are often
+// declared apart from the cluster); each cluster is reported by the file
+// that declares it.
+type Handler struct{}
+
+var _ engine.Handler = Handler{}
+
+// Name implements engine.Handler.
+func (Handler) Name() string { return "AKS Terraform configuration" }
+
+// Extensions implements engine.Handler.
+func (Handler) Extensions() []string { return []string{".tf"} }
+
+// Match implements engine.Handler: every .tf file, so that none is read as
+// a Kubernetes manifest; those without AKS resources give no finding.
+func (Handler) Match(name string, head []byte) bool {
+	return strings.EqualFold(filepath.Ext(name), ".tf")
+}
+
+var clusterDecl = regexp.MustCompile(`resource\s+"azurerm_kubernetes_cluster"`)
+
+// Check implements engine.Handler.
+func (Handler) Check(ctx context.Context, name string, r io.Reader, env engine.HandlerEnv) ([]check.Finding, []engine.Note) {
+	src, err := io.ReadAll(io.LimitReader(r, 16<<20))
+	if err != nil {
+		return nil, []engine.Note{{File: name, Level: engine.NoteError, Message: fmt.Sprintf("read error: %v", err)}}
+	}
+	if !clusterDecl.Match(src) {
+		return nil, nil
+	}
+	files := map[string][]byte{name: src}
+	if matches, err := filepath.Glob(filepath.Join(filepath.Dir(name), "*.tf")); err == nil {
+		for _, m := range matches {
+			if filepath.Clean(m) == filepath.Clean(name) {
+				continue
+			}
+			if b, err := os.ReadFile(m); err == nil {
+				files[m] = b
+			}
+		}
+	}
+	res, notes := Parse(files)
+	var mine []*aks.Cluster
+	for _, c := range aks.ClustersFromTerraform(res) {
+		if filepath.Clean(c.Props.File) == filepath.Clean(name) {
+			mine = append(mine, c)
+		}
+	}
+	fs, more := aks.Evaluate(mine, env)
+	return fs, append(notes, more...)
+}
+
+// Parse reads .tf sources (file name → content) and returns their
+// resources. Syntax errors are notes; the rest is still read.
+func Parse(files map[string][]byte) ([]aks.TFResource, []engine.Note) {
+	var notes []engine.Note
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var bodies []*hclsyntax.Body
+	for _, n := range names {
+		f, diags := hclsyntax.ParseConfig(files[n], n, hcl.InitialPos)
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				line := 0
+				if d.Subject != nil {
+					line = d.Subject.Start.Line
+				}
+				notes = append(notes, engine.Note{File: n, Line: line, Level: engine.NoteWarning, Message: "Terraform: " + d.Summary + ": " + d.Detail})
+			}
+		}
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Body.(*hclsyntax.Body); ok {
+			bodies = append(bodies, b)
+		}
+	}
+	ctx := evalContext(bodies)
+	var out []aks.TFResource
+	for _, b := range bodies {
+		for _, blk := range b.Blocks {
+			if blk.Type != "resource" || len(blk.Labels) != 2 {
+				continue
+			}
+			switch blk.Labels[0] {
+			case aks.TFCluster, aks.TFNodePool, aks.TFSubnet:
+			default:
+				continue
+			}
+			addr := blk.Labels[0] + "." + blk.Labels[1]
+			body := convertBody(blk.Body, ctx, addr, files)
+			body.Line, body.Column = blk.DefRange().Start.Line, blk.DefRange().Start.Column
+			out = append(out, aks.TFResource{Type: blk.Labels[0], Name: blk.Labels[1], Address: addr, Body: body})
+		}
+	}
+	return out, notes
+}
+
+// evalContext gives var.* the variables' literal defaults and local.* the
+// locals that evaluate from them.
+func evalContext(bodies []*hclsyntax.Body) *hcl.EvalContext {
+	vars := map[string]cty.Value{}
+	for _, b := range bodies {
+		for _, blk := range b.Blocks {
+			if blk.Type == "variable" && len(blk.Labels) == 1 {
+				if a, ok := blk.Body.Attributes["default"]; ok {
+					if v, d := a.Expr.Value(nil); !d.HasErrors() {
+						vars[blk.Labels[0]] = v
+					}
+				}
+			}
+		}
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)}}
+	locals := map[string]cty.Value{}
+	for range 3 { // locals may refer to each other
+		ctx.Variables["local"] = cty.ObjectVal(locals)
+		for _, b := range bodies {
+			for _, blk := range b.Blocks {
+				if blk.Type != "locals" {
+					continue
+				}
+				for name, a := range blk.Body.Attributes {
+					if v, d := a.Expr.Value(ctx); !d.HasErrors() && v.IsWhollyKnown() {
+						locals[name] = v
+					}
+				}
+			}
+		}
+	}
+	ctx.Variables["local"] = cty.ObjectVal(locals)
+	return ctx
+}
+
+// convertBody turns a block body into a map node: attributes as values,
+// nested blocks as lists of maps (the shape of plan JSON).
+func convertBody(b *hclsyntax.Body, ctx *hcl.EvalContext, path string, files map[string][]byte) *aks.Node {
+	r := b.SrcRange
+	n := &aks.Node{Kind: aks.Map, File: r.Filename, Line: r.Start.Line, Column: r.Start.Column, Path: path}
+	attrs := make([]*hclsyntax.Attribute, 0, len(b.Attributes))
+	for _, a := range b.Attributes {
+		attrs = append(attrs, a)
+	}
+	sort.Slice(attrs, func(i, j int) bool { return attrs[i].SrcRange.Start.Byte < attrs[j].SrcRange.Start.Byte })
+	for _, a := range attrs {
+		n.Keys = append(n.Keys, a.Name)
+		n.Vals = append(n.Vals, convertAttr(a, ctx, path+"."+a.Name, files))
+	}
+	groups := map[string]*aks.Node{}
+	for _, blk := range b.Blocks {
+		if blk.Type == "dynamic" {
+			continue
+		}
+		g := groups[blk.Type]
+		if g == nil {
+			dr := blk.DefRange()
+			g = &aks.Node{Kind: aks.List, File: dr.Filename, Line: dr.Start.Line, Column: dr.Start.Column, Path: path + "." + blk.Type}
+			groups[blk.Type] = g
+			n.Keys = append(n.Keys, blk.Type)
+			n.Vals = append(n.Vals, g)
+		}
+		c := convertBody(blk.Body, ctx, path+"."+blk.Type, files)
+		dr := blk.DefRange()
+		c.Line, c.Column = dr.Start.Line, dr.Start.Column
+		g.Items = append(g.Items, c)
+	}
+	return n
+}
+
+func convertAttr(a *hclsyntax.Attribute, ctx *hcl.EvalContext, path string, files map[string][]byte) *aks.Node {
+	start := a.SrcRange.Start
+	v, diags := a.Expr.Value(ctx)
+	if diags.HasErrors() || !v.IsWhollyKnown() {
+		return &aks.Node{Kind: aks.Scalar, File: a.SrcRange.Filename, Line: start.Line, Column: start.Column, Path: path, Unknown: exprText(a.Expr, files)}
+	}
+	n := fromCty(v, a.SrcRange.Filename, start, path)
+	// Place list elements on their own lines.
+	if tup, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok && n.Kind == aks.List && len(tup.Exprs) == len(n.Items) {
+		for i, e := range tup.Exprs {
+			s := e.Range().Start
+			n.Items[i].Line, n.Items[i].Column = s.Line, s.Column
+		}
+	}
+	return n
+}
+
+// exprText is the source of an expression, for unknown values.
+func exprText(e hclsyntax.Expression, files map[string][]byte) string {
+	r := e.Range()
+	if src, ok := files[r.Filename]; ok && r.End.Byte <= len(src) && r.Start.Byte < r.End.Byte {
+		return strings.TrimSpace(string(src[r.Start.Byte:r.End.Byte]))
+	}
+	return "an expression"
+}
+
+func fromCty(v cty.Value, file string, at hcl.Pos, path string) *aks.Node {
+	n := &aks.Node{File: file, Line: at.Line, Column: at.Column, Path: path}
+	if v.IsNull() {
+		n.Kind, n.Tag = aks.Null, "null"
+		return n
+	}
+	t := v.Type()
+	switch {
+	case t == cty.Bool:
+		n.Kind, n.Tag, n.Value = aks.Scalar, "bool", fmt.Sprint(v.True())
+	case t == cty.Number:
+		n.Kind, n.Tag, n.Value = aks.Scalar, "float", v.AsBigFloat().Text('f', -1)
+		if bf := v.AsBigFloat(); bf.IsInt() {
+			n.Tag = "int"
+		}
+	case t == cty.String:
+		n.Kind, n.Tag, n.Value = aks.Scalar, "str", v.AsString()
+	case t.IsListType() || t.IsTupleType() || t.IsSetType():
+		n.Kind = aks.List
+		i := 0
+		for it := v.ElementIterator(); it.Next(); i++ {
+			_, ev := it.Element()
+			n.Items = append(n.Items, fromCty(ev, file, at, fmt.Sprintf("%s[%d]", path, i)))
+		}
+	case t.IsMapType() || t.IsObjectType():
+		n.Kind = aks.Map
+		keys := []string{}
+		vals := map[string]cty.Value{}
+		for it := v.ElementIterator(); it.Next(); {
+			k, ev := it.Element()
+			keys = append(keys, k.AsString())
+			vals[k.AsString()] = ev
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			n.Keys = append(n.Keys, k)
+			n.Vals = append(n.Vals, fromCty(vals[k], file, at, path+"."+k))
+		}
+	default:
+		n.Kind, n.Unknown = aks.Scalar, "a value of type "+t.FriendlyName()
+	}
+	return n
+}
