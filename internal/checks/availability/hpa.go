@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/graph"
 	"github.com/kubevet/kubevet/internal/manifest"
 )
 
@@ -182,6 +183,48 @@ func utilizationMetrics(o *manifest.Object) []resourceMetric {
 	return nil
 }
 
+// kedaUtilization reads a KEDA ScaledObject: its target and its cpu and
+// memory triggers whose metric type (trigger.metricType, or the deprecated
+// metadata.type) is Utilization; metadata.containerName makes it a
+// container metric. KEDA turns them into the HPA's Resource and
+// ContainerResource metrics.
+func kedaUtilization(o *manifest.Object) (hpaRef, []resourceMetric, bool) {
+	u, err := o.Unstructured()
+	if err != nil {
+		return hpaRef{}, nil, false
+	}
+	spec, _ := u["spec"].(map[string]any)
+	ref, _ := spec["scaleTargetRef"].(map[string]any)
+	var r hpaRef
+	r.Name, _ = ref["name"].(string)
+	r.Kind, _ = ref["kind"].(string)
+	r.APIVersion, _ = ref["apiVersion"].(string)
+	if r.Kind == "" {
+		r.Kind = "Deployment" // KEDA's default target kind
+	}
+	triggers, _ := spec["triggers"].([]any)
+	base := manifest.NewPath("spec", "triggers")
+	var out []resourceMetric
+	for i, t := range triggers {
+		tr, _ := t.(map[string]any)
+		typ, _ := tr["type"].(string)
+		if typ != "cpu" && typ != "memory" {
+			continue
+		}
+		md, _ := tr["metadata"].(map[string]any)
+		mt, _ := tr["metricType"].(string)
+		if mt == "" {
+			mt, _ = md["type"].(string)
+		}
+		if mt != string(autoscalingv2.UtilizationMetricType) {
+			continue
+		}
+		c, _ := md["containerName"].(string)
+		out = append(out, resourceMetric{Resource: corev1.ResourceName(typ), Container: c, Path: base.Index(i)})
+	}
+	return r, out, true
+}
+
 // HPAResourceRequests reports HPAs that scale on CPU or memory utilization
 // of pods that do not request that resource.
 var HPAResourceRequests = &check.Check{
@@ -190,9 +233,11 @@ var HPAResourceRequests = &check.Check{
 	Severity: check.Error,
 	Refs:     []string{"SCL-02"},
 	Why: "Utilization is usage divided by request. If a container the metric covers has no request for the resource, the HPA cannot compute it " +
-		"(\"missing request for cpu\") and does not scale at all. A request defaults to the limit when only the limit is set. " +
+		"(\"missing request for cpu\") and does not scale at all. A request defaults to the limit when only the limit is set, " +
+		"and to a LimitRange's default of the namespace. " +
 		"A Resource metric covers every container and restartable init (sidecar) container, unless the pod sets pod-level resources; " +
-		"a ContainerResource metric covers the container it names. An HPA without metrics scales on 80% CPU utilization.",
+		"a ContainerResource metric covers the container it names. An HPA without metrics scales on 80% CPU utilization. " +
+		"KEDA ScaledObjects' cpu and memory triggers with metricType Utilization become such metrics.",
 	Fix: "Set resources.requests for the resource on every container the metric covers (or pod-level resources), " +
 		"or use a target of type AverageValue, which needs no request.",
 	Example: `spec:
@@ -202,12 +247,25 @@ var HPAResourceRequests = &check.Check{
         - name: app
           resources:
             requests: {cpu: 250m, memory: 256Mi}`,
-	Target: hpas,
+	Target: check.Kinds("HorizontalPodAutoscaler.autoscaling", "ScaledObject.keda.sh"),
 	Cross:  true,
 	Run: func(p *check.Pass) {
 		o := p.Object
-		ref, ok := hpaRefOf(o)
-		if !ok {
+		var ref hpaRef
+		var metrics []resourceMetric
+		if o.Kind == "ScaledObject" {
+			var ok bool
+			if ref, metrics, ok = kedaUtilization(o); !ok {
+				return
+			}
+		} else {
+			var ok bool
+			if ref, ok = hpaRefOf(o); !ok {
+				return
+			}
+			metrics = utilizationMetrics(o)
+		}
+		if len(metrics) == 0 {
 			return
 		}
 		target := p.Graph.Get(ref.group(), ref.Kind, o.Namespace, ref.Name)
@@ -216,24 +274,61 @@ var HPAResourceRequests = &check.Check{
 		}
 		spec := target.PodTemplate.Spec
 		tname := target.Kind + "/" + target.Name
-		for _, m := range utilizationMetrics(o) {
+		who := "the HPA"
+		if o.Kind == "ScaledObject" {
+			who = "the ScaledObject"
+		}
+		for _, m := range metrics {
 			what := fmt.Sprintf("%s utilization", m.Resource)
 			if m.Default {
 				what = fmt.Sprintf("%s utilization (the default metric, at 80%%)", m.Resource)
 			}
 			missing, found := missingRequests(spec, m.Resource, m.Container)
+			if found && len(missing) > 0 && limitRangeDefault(p.Graph, o.Namespace, m.Resource) {
+				continue // the LimitRanger gives the containers a request
+			}
 			switch {
 			case !found:
-				p.Report(m.Path, "the HPA scales on %s of container %q, which %s does not have: it cannot compute the metric and does not scale; name one of its containers", what, m.Container, tname)
+				p.Report(m.Path, "%s scales on %s of container %q, which %s does not have: it cannot compute the metric and does not scale; name one of its containers", who, what, m.Container, tname)
 			case len(missing) > 0 && m.Container == "" && podLevelRequests(spec):
-				p.Report(m.Path, "the HPA scales on %s, but neither the pod-level resources nor any container of %s request %s: it cannot compute utilization and does not scale; set spec.template.spec.resources.requests.%s",
-					what, tname, m.Resource, m.Resource)
+				p.Report(m.Path, "%s scales on %s, but neither the pod-level resources nor any container of %s request %s: it cannot compute utilization and does not scale; set spec.template.spec.resources.requests.%s",
+					who, what, tname, m.Resource, m.Resource)
 			case len(missing) > 0:
-				p.Report(m.Path, "the HPA scales on %s, but %s of %s %s no %s request (nor a %s limit it would default to): the HPA cannot compute utilization and does not scale; set resources.requests.%s, or use a target of type AverageValue",
-					what, containerList(missing), tname, hasHave(len(missing)), m.Resource, m.Resource, m.Resource)
+				note := ""
+				if m.Container != "" && podLevelRequests(spec) {
+					note = " (a container metric reads the container's own request, not the pod-level one)"
+				}
+				p.Report(m.Path, "%s scales on %s, but %s of %s %s no %s request, no %s limit it would default to, and no LimitRange default in namespace %s%s: it cannot compute utilization and does not scale; set resources.requests.%s, or use a target of type AverageValue",
+					who, what, containerList(missing), tname, hasHave(len(missing)), m.Resource, m.Resource, o.Namespace, note, m.Resource)
 			}
 		}
 	},
+}
+
+// limitRangeDefault reports whether a LimitRange of the namespace in the
+// input gives containers without a request for r one: the LimitRanger
+// admission plugin sets it from a Container item's defaultRequest, and the
+// API defaults defaultRequest from default (itself defaulted from max), or
+// else from min. Any of the four for r is enough. A LimitRange only the
+// cluster holds is unknown: the finding's message mentions it.
+func limitRangeDefault(g *graph.Graph, ns string, r corev1.ResourceName) bool {
+	for _, o := range g.InNamespace("", "LimitRange", ns) {
+		lr, ok := o.Typed.(*corev1.LimitRange)
+		if !ok {
+			continue
+		}
+		for _, it := range lr.Spec.Limits {
+			if it.Type != corev1.LimitTypeContainer {
+				continue
+			}
+			for _, l := range []corev1.ResourceList{it.DefaultRequest, it.Default, it.Max, it.Min} {
+				if _, ok := l[r]; ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // missingRequests returns the containers whose request for r the HPA
