@@ -26,17 +26,25 @@ type replicaCount struct {
 // conflict the HPA controller reports), the highest minimum counts. A
 // minimum of 0 (KEDA's default, scale to zero) counts as 1: when the
 // workload runs at all it runs at least one pod.
+//
+// spec.replicas: 0 disables an HPA (the controller leaves a target scaled
+// to zero alone), so the count is then 0 unless a KEDA ScaledObject, which
+// activates a workload from zero itself, targets it.
 func effectiveReplicas(g *graph.Graph, w *manifest.Object) replicaCount {
+	n, set := replicasOf(w)
 	if scalers := ScalersOf(g, w); len(scalers) > 0 {
-		best := scalers[0]
-		for _, s := range scalers[1:] {
+		best, keda := scalers[0], false
+		for _, s := range scalers {
 			if s.Min > best.Min {
 				best = s
 			}
+			keda = keda || s.Object.Kind == "ScaledObject"
 		}
-		return replicaCount{N: max(best.Min, 1), By: &best}
+		if set && n == 0 && !keda {
+			return replicaCount{N: 0, Set: true}
+		}
+		return replicaCount{N: max(best.Min, 1), By: &best, Set: set}
 	}
-	n, set := replicasOf(w)
 	return replicaCount{N: n, Set: set}
 }
 

@@ -116,6 +116,13 @@ var HPATargetMissing = &check.Check{
 		}
 		g := p.Graph
 		refPath := manifest.NewPath("spec", "scaleTargetRef")
+		if ref.APIVersion == "" {
+			// The HPA controller maps the kind in the group of apiVersion:
+			// none means the core group, which has no such kind.
+			p.Report(refPath, "scaleTargetRef names %s/%s without apiVersion: the HPA controller then looks for %s in the core API group, where it does not exist, and never scales it; set apiVersion: apps/v1",
+				ref.Kind, ref.Name, ref.Kind)
+			return
+		}
 		group := ref.group()
 		if g.Get(group, ref.Kind, o.Namespace, ref.Name) != nil {
 			return
