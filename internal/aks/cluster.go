@@ -34,6 +34,20 @@ type Cluster struct {
 	// "properties.") to the source's own spelling, for findings on missing
 	// properties (Terraform attribute names).
 	names map[string]string
+	// Audit says whether the input declares diagnostic settings that send
+	// the cluster's kube-audit logs somewhere (Terraform only; nil when the
+	// input cannot say).
+	Audit *AuditLogs
+}
+
+// AuditLogs is what the input says about the cluster's audit logs.
+type AuditLogs struct {
+	// Enabled: a diagnostic setting of the cluster enables kube-audit or
+	// kube-audit-admin (or the audit category group).
+	Enabled bool
+	// Setting is the diagnostic setting that lacks them, nil when there is
+	// none.
+	Setting *Node
 }
 
 // Pool is one node pool: an element of agentPoolProfiles, an agentPools

@@ -53,12 +53,15 @@ type PoolIPs struct {
 }
 
 // SurgeNodes turns upgradeSettings.maxSurge (an integer or a percentage of
-// the pool, rounded up) into a node count; empty means 1 (SPEC
-// AgentPoolUpgradeSettings; the docs that say 10% disagree, spec §9-4).
+// the pool, rounded up) into a node count. Empty means the API default:
+// the spec (§3.1, §9-4) had "1" from the 2024-09-01 API, but the stable
+// 2025-07-01 managedClusters.json (read with the search tool, 2026-11)
+// says "If not specified, the default is 10%", so empty is 10% rounded up,
+// at least one node; both agree for pools of up to ten nodes.
 func SurgeNodes(maxSurge string, nodes int) int {
 	s := strings.TrimSpace(maxSurge)
 	if s == "" {
-		return 1
+		return max(1, int(math.Ceil(float64(nodes)/10)))
 	}
 	if p, ok := strings.CutSuffix(s, "%"); ok {
 		f, err := strconv.ParseFloat(p, 64)

@@ -12,6 +12,23 @@ import (
 	"github.com/kubevet/kubevet/internal/engine"
 )
 
+// Fields checked against Azure/azure-rest-api-specs with the search tool
+// (stable 2025-07-01 managedClusters.json, 2026-11), beyond spec §4:
+//   - agentPoolProfiles[].securityProfile (AgentPoolSecurityProfile) and
+//     podIPAllocationMode are in the stable API; the sshAccess values
+//     (LocalUser, Disabled, EntraId) come from DOCS manage-ssh-node-access.md
+//     and real CLI output, not from the spec text read.
+//   - supportPlan enum KubernetesOfficial | AKSLongTermSupport.
+//   - networkPolicy none|calico|azure|cilium ("cilium requires
+//     networkDataplane to be 'cilium'"); outboundType gained "none".
+//   - orchestratorVersion still says "within two minor versions of the
+//     control plane"; DOCS say three from 1.28 (spec §9-6), which the
+//     version rule follows.
+//   - AgentPoolMode System: "osType must be Linux", "at least 2vCPUs and
+//     4GB of memory"; a Gateway mode exists (not counted as User).
+//   - maxSurge default: 10% in 2025-07-01 (see SurgeNodes).
+//   - podLinkLocalAccess: preview only (see ruleIMDS).
+
 // Object is the API version and kind findings name clusters with.
 const (
 	APIVersion = "containerservice.azure.com/v1"
@@ -113,6 +130,7 @@ var rules = []rule{
 	{aks.AzurePolicy, ruleAzurePolicy},
 	{aks.Defender, ruleDefender},
 	{aks.PodSecurityPolicy, rulePSP},
+	{aks.AuditLogs, ruleAuditLogs},
 	{aks.ContainerInsights, ruleContainerInsights},
 	{aks.ManagedPrometheus, rulePrometheus},
 	{aks.RequiredTags, ruleTags},
@@ -548,9 +566,11 @@ func ruleNetworkPolicy(e *eval, ch *check.Check) {
 // search tool (2026-11): the field and its value "IMDS" appear in real az
 // aks show -o json output (networkProfile.podLinkLocalAccess: "IMDS", in
 // several public repositories), and DOCS imds-restriction.md describes the
-// feature as preview; it was not found in a stable managedClusters.json.
-// "None" is the restricted value per the spec (§1.2 NET-09), unverified
-// against a stable spec. Terraform (azurerm) has no attribute.
+// feature as preview. It is not in ContainerServiceNetworkProfile of the
+// stable 2025-07-01 managedClusters.json (read in Azure/azure-rest-api-specs),
+// so it is preview-only. "None" as the restricted value comes from the spec
+// (§1.2 NET-09) and stays unverified against an API spec. Terraform
+// (azurerm) has no attribute, so Terraform inputs are not judged.
 func ruleIMDS(e *eval, ch *check.Check) {
 	if e.c.Source == Terraform {
 		return
@@ -917,6 +937,20 @@ func rulePSP(e *eval, ch *check.Check) {
 	if v := e.c.Get("enablePodSecurityPolicy"); v.True() {
 		e.report(ch, ch.Severity, e.c.at("enablePodSecurityPolicy"), "cluster %q enables PodSecurityPolicy, removed in Kubernetes 1.25; remove it and use Pod Security Admission", e.c.Name)
 	}
+}
+
+func ruleAuditLogs(e *eval, ch *check.Check) {
+	a := e.c.Audit
+	if a == nil || a.Enabled {
+		return
+	}
+	if a.Setting != nil {
+		e.report(ch, ch.Severity, place{File: a.Setting.File, Line: a.Setting.Line, Column: a.Setting.Column, Path: a.Setting.Path},
+			"diagnostic setting %s of cluster %q does not send kube-audit or kube-audit-admin; add an enabled_log for one of them", a.Setting.Path, e.c.Name)
+		return
+	}
+	e.report(ch, ch.Severity, place{File: e.c.Props.File, Line: e.c.Props.Line, Column: e.c.Props.Column, Path: e.c.Props.Path},
+		"no azurerm_monitor_diagnostic_setting sends the audit logs (kube-audit-admin) of cluster %q anywhere; add one", e.c.Name)
 }
 
 // ---- Observability ----

@@ -23,6 +23,7 @@ const (
 	TFCluster  = "azurerm_kubernetes_cluster"
 	TFNodePool = "azurerm_kubernetes_cluster_node_pool"
 	TFSubnet   = "azurerm_subnet"
+	TFDiag     = "azurerm_monitor_diagnostic_setting"
 )
 
 // tfGet follows a dotted path of Terraform names, stepping into the first
@@ -271,6 +272,29 @@ func ClustersFromTerraform(res []TFResource) []*Cluster {
 	if len(clusters) == 0 {
 		return nil
 	}
+	for _, c := range clusters {
+		c.Audit = &AuditLogs{}
+	}
+	for _, r := range res {
+		if r.Type != TFDiag {
+			continue
+		}
+		owner := clusters[0]
+		if id := tfGet(r.Body, "target_resource_id"); id != nil {
+			m := tfRefCluster.FindStringSubmatch(id.Unknown)
+			switch {
+			case m != nil && byName[m[1]] != nil:
+				owner = byName[m[1]]
+			case m == nil && !strings.Contains(strings.ToLower(id.Str()+id.Unknown), "managedclusters") && !strings.Contains(id.Unknown, TFCluster):
+				continue // another resource's logs
+			}
+		}
+		if auditEnabled(r.Body) {
+			owner.Audit.Enabled = true
+		} else if owner.Audit.Setting == nil {
+			owner.Audit.Setting = r.Body
+		}
+	}
 	for _, r := range res {
 		if r.Type != TFNodePool {
 			continue
@@ -355,4 +379,36 @@ func planResources(plan *Node) []TFResource {
 	}
 	walk(plan.Lookup("planned_values.root_module"))
 	return out
+}
+
+// auditEnabled reports whether a diagnostic setting enables the AKS audit
+// logs: enabled_log (v4) or log with enabled = true (v3) blocks of category
+// kube-audit or kube-audit-admin, or of category group audit or allLogs.
+func auditEnabled(b *Node) bool {
+	for _, blk := range []string{"enabled_log", "log"} {
+		l := b.Get(blk)
+		if l == nil {
+			continue
+		}
+		items := l.Items
+		if l.Kind == Map {
+			items = []*Node{l}
+		}
+		for _, it := range items {
+			if blk == "log" {
+				if en := it.Get("enabled"); en != nil && !en.True() {
+					continue
+				}
+			}
+			switch strings.ToLower(it.Get("category").Str()) {
+			case "kube-audit", "kube-audit-admin":
+				return true
+			}
+			switch strings.ToLower(it.Get("category_group").Str()) {
+			case "audit", "alllogs":
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -45,6 +45,9 @@ func TestIPFormulas(t *testing.T) {
 			t.Errorf("SurgeNodes(%q, 3) = %d, want %d", in, got, want)
 		}
 	}
+	if got := aks.SurgeNodes("", 25); got != 3 {
+		t.Errorf("unset maxSurge on 25 nodes is 10%% rounded up = 3, got %d", got)
+	}
 	if aks.DefaultMaxPods(aks.AzureCNI) != 30 || aks.DefaultMaxPods(aks.Overlay) != 250 || aks.DefaultMaxPods(aks.Kubenet) != 110 {
 		t.Error("default max pods")
 	}

@@ -113,7 +113,7 @@ func Parse(files map[string][]byte) ([]aks.TFResource, []engine.Note) {
 				continue
 			}
 			switch blk.Labels[0] {
-			case aks.TFCluster, aks.TFNodePool, aks.TFSubnet:
+			case aks.TFCluster, aks.TFNodePool, aks.TFSubnet, aks.TFDiag:
 			default:
 				continue
 			}

@@ -22,7 +22,7 @@ var Checks = []*check.Check{
 	SystemNodePool, GPUPoolTaints, FIPS,
 	KubernetesVersion, AutoUpgradeChannel, NodeOSUpgrade,
 	DashboardAddon, KMSEncryption, AzurePolicy, Defender, PodSecurityPolicy,
-	ContainerInsights, ManagedPrometheus, RequiredTags,
+	AuditLogs, ContainerInsights, ManagedPrometheus, RequiredTags,
 	WindowsOSSKU, WindowsCNI, WindowsNetworkPolicy, WindowsGMSA,
 }
 
@@ -351,6 +351,22 @@ var PodSecurityPolicy = &check.Check{
 	Fix:     "Remove enablePodSecurityPolicy and label namespaces with pod-security.kubernetes.io/enforce.",
 	Example: `"enablePodSecurityPolicy": false`,
 	Target:  target,
+}
+
+// AuditLogs is SEC-13.
+var AuditLogs = &check.Check{
+	ID: "aks-audit-logs", Title: "Cluster audit logs are not collected", Severity: check.Warning, Refs: []string{"SEC-13"},
+	Why: "The API server's audit log (kube-audit, kube-audit-admin) records who did what in the cluster; AKS keeps it only when a diagnostic setting sends it to a workspace, storage account or Event Hub. " +
+		"Checked in Terraform, where the diagnostic setting is part of the configuration; az aks show does not include it (az monitor diagnostic-settings list --resource <cluster id> does).",
+	Fix: "Add an azurerm_monitor_diagnostic_setting whose target_resource_id is the cluster, with enabled_log { category = \"kube-audit-admin\" } (or kube-audit), and also kube-apiserver and guard.",
+	Example: `resource "azurerm_monitor_diagnostic_setting" "aks" {
+  name                       = "aks-audit"
+  target_resource_id         = azurerm_kubernetes_cluster.main.id
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.ws.id
+  enabled_log { category = "kube-audit-admin" }
+  enabled_log { category = "guard" }
+}`,
+	Target: target,
 }
 
 // ContainerInsights is OBS-01.

@@ -1,3 +1,7 @@
+variable "sku_tier" {
+  type = string
+}
+
 resource "azurerm_kubernetes_cluster" "v3bad" {
   name                      = "aks-tf3-bad"
   location                  = "westeurope"
@@ -9,6 +13,7 @@ resource "azurerm_kubernetes_cluster" "v3bad" {
   local_account_disabled    = false
   private_cluster_enabled   = false
   tags                      = { owner = "platform" }
+  sku_tier                  = var.sku_tier
 
   default_node_pool {
     name                  = "default"

@@ -89,3 +89,15 @@ resource "azurerm_kubernetes_cluster_node_pool" "user" {
   fips_enabled          = true
   tags                  = { owner = "platform", env = "prod" }
 }
+
+# azurerm v3 log blocks
+resource "azurerm_monitor_diagnostic_setting" "aks" {
+  name                       = "aks-audit"
+  target_resource_id         = azurerm_kubernetes_cluster.v3.id
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.ws.id
+
+  log {
+    category = "kube-audit"
+    enabled  = true
+  }
+}

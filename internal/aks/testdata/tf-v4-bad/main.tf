@@ -69,3 +69,13 @@ resource "azurerm_kubernetes_cluster_node_pool" "win" {
   node_count            = 1
   zones                 = ["1", "2", "3"]
 }
+
+resource "azurerm_monitor_diagnostic_setting" "aks" {
+  name                       = "aks-metrics-only"
+  target_resource_id         = azurerm_kubernetes_cluster.bad.id
+  log_analytics_workspace_id = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws"
+
+  enabled_log {
+    category = "kube-apiserver"
+  }
+}

@@ -11,3 +11,27 @@ resource "azurerm_subnet" "nodes" {
   virtual_network_name = azurerm_virtual_network.aks.name
   address_prefixes     = ["10.10.0.0/24"]
 }
+
+resource "azurerm_monitor_diagnostic_setting" "aks" {
+  name                       = "aks-audit"
+  target_resource_id         = azurerm_kubernetes_cluster.main.id
+  log_analytics_workspace_id = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws"
+
+  enabled_log {
+    category = "kube-audit-admin"
+  }
+
+  enabled_log {
+    category = "guard"
+  }
+}
+
+resource "azurerm_monitor_diagnostic_setting" "vnet" {
+  name                       = "vnet-logs"
+  target_resource_id         = azurerm_virtual_network.aks.id
+  log_analytics_workspace_id = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws"
+
+  enabled_log {
+    category = "VMProtectionAlerts"
+  }
+}
