@@ -63,8 +63,8 @@ func budgetsOf(g *graph.Graph, w *manifest.Object) []*manifest.Object {
 			if !ok {
 				continue
 			}
-			for _, w := range g.SelectWorkloads(o.Namespace, b.Sel) {
-				idx[w] = append(idx[w], o)
+			for _, sel := range g.SelectWorkloads(o.Namespace, b.Sel) {
+				idx[sel] = append(idx[sel], o)
 			}
 		}
 		return idx
