@@ -43,6 +43,7 @@ type Format func(w io.Writer, r *Report) error
 var Formats = map[string]Format{
 	"text":         Text,
 	"json":         JSON,
+	"html":         HTML,
 	"sarif":        SARIF,
 	"junit":        JUnit,
 	"github":       GitHub,
