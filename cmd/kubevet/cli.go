@@ -97,7 +97,7 @@ func newRoot(e *env, argv0 string) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newAKSCmd(e))
-	root.AddCommand(newCheckCmd(e), newChecksCmd(e), newExplainCmd(e), newVersionCmd(e), newConfigCmd(e), newPlanCmd(e))
+	root.AddCommand(newCheckCmd(e), newChecksCmd(e), newExplainCmd(e), newVersionCmd(e), newConfigCmd(e), newChecklistCmd(e), newPlanCmd(e))
 	return root
 }
 

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubevet/kubevet/internal/catalog"
+	"github.com/kubevet/kubevet/internal/checklist"
+	"github.com/kubevet/kubevet/internal/config"
+	"github.com/kubevet/kubevet/internal/engine"
+	"github.com/kubevet/kubevet/internal/rules"
+)
+
+// checklistHandlers are the input handlers the checklist runs with: the AKS
+// configuration readers of kubevet check, so that the items of the aks-
+// checks count as automated when such a file is given.
+var checklistHandlers = aksMode{}.handlers
+
+type checklistFlags struct {
+	outputs      []string
+	configPath   string
+	attestations string
+	date         string
+	profile      string
+}
+
+func newChecklistCmd(e *env) *cobra.Command {
+	var f checklistFlags
+	cmd := &cobra.Command{
+		Use:   "checklist [PATH ...]",
+		Short: "Every item of the five guides with its state on this input, attestations and coverage",
+		Long: `List every item of the guides kubevet serves (the rule map of the AKS
+checklist), grouped by section, with its state on the checked input:
+automated and passing, automated and failing (with its findings), not
+applicable (it needs data the input does not have, such as AKS
+configuration), or manual (a process item, or one this input cannot show).
+Manual and not-applicable items are attested by people in
+` + checklist.FileName + `, found in the checked path's folder or a parent
+(or --attestations). See docs/checklist.md.
+
+Exit status: 0 when the checklist was written, 2 for usage errors and for
+errors in the configuration or attestation file.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			return runChecklist(cmd, e, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "output format: "+strings.Join(checklist.FormatNames(), ", ")+" (FORMAT or FORMAT=FILE; repeatable)")
+	fl.StringVar(&f.configPath, "config", "", "configuration file (default: .kubevet.yaml in the checked path's folder or a parent)")
+	fl.StringVar(&f.attestations, "attestations", "", "attestation file (default: "+checklist.FileName+" in the checked path's folder or a parent)")
+	fl.StringVar(&f.date, "date", "", "day attestations and exemptions expire against, YYYY-MM-DD (default today)")
+	fl.StringVar(&f.profile, "profile", "", "rule profile: production, regulated, dev (default production)")
+	return cmd
+}
+
+type checklistOutput struct {
+	format checklist.Format
+	file   string
+}
+
+func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) error {
+	cfg, err := loadConfig(f.configPath, paths)
+	if err != nil {
+		return err
+	}
+	if f.profile != "" {
+		ok := false
+		for _, p := range config.Profiles {
+			ok = ok || p == f.profile
+		}
+		if !ok {
+			return usageError{fmt.Errorf("--profile %q is not one of %s", f.profile, strings.Join(config.Profiles, ", "))}
+		}
+		cfg.Profile = f.profile
+	}
+	day := time.Now().UTC()
+	if f.date != "" {
+		day, err = time.Parse(time.DateOnly, f.date)
+		if err != nil {
+			return usageError{fmt.Errorf("--date %q is not a date like 2026-11-23", f.date)}
+		}
+	}
+	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	var outs []checklistOutput
+	specs := f.outputs
+	if len(specs) == 0 {
+		specs = []string{"text"}
+	}
+	stdout := 0
+	for _, s := range specs {
+		name, file, _ := strings.Cut(s, "=")
+		fm, ok := checklist.Formats[name]
+		if !ok {
+			return usageError{fmt.Errorf("unknown output format %q (want one of %s)", name, strings.Join(checklist.FormatNames(), ", "))}
+		}
+		if file == "-" {
+			file = ""
+		}
+		if file == "" {
+			stdout++
+		}
+		outs = append(outs, checklistOutput{fm, file})
+	}
+	if stdout > 1 {
+		return usageError{errors.New("only one output format can go to standard output; write the others to files (-o html=checklist.html)")}
+	}
+
+	attPath := f.attestations
+	if attPath == "" {
+		start := "."
+		if paths[0] != "-" {
+			start = paths[0]
+		}
+		attPath = checklist.Find(start)
+		if wd, err := os.Getwd(); err == nil && attPath != "" {
+			if rel, err := filepath.Rel(wd, attPath); err == nil {
+				attPath = rel
+			}
+		}
+	}
+	var atts []checklist.Attestation
+	if attPath != "" {
+		atts, err = checklist.LoadAttestations(attPath, func(id string) bool { _, ok := rules.ByID(id); return ok })
+		if err != nil {
+			return usageError{err}
+		}
+	}
+
+	checks, counter := checklist.Instrument(catalog.All())
+	res, err := engine.Check(cmd.Context(), paths, engine.Options{
+		Config: cfg, Checks: checks, Stdin: e.stdin, Now: day,
+		Handlers: counter.Handlers(checklistHandlers()),
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range res.Notes {
+		if n.Level == engine.NoteError && isArg(n.File, paths) {
+			return usageError{fmt.Errorf("%s: %s", n.File, n.Message)}
+		}
+	}
+	m := checklist.Build(checklist.Input{
+		Catalog: catalog.All(), Rules: rules.All(), Result: res,
+		Ran: counter.Ran(), HandledFiles: counter.HandledFiles(), Enabled: cfg.Enabled,
+		Attestations: atts, AttestationsFile: attPath, Paths: paths, Date: day,
+	})
+	for _, o := range outs {
+		if o.file == "" {
+			if err := o.format(e.stdout, m); err != nil {
+				return err
+			}
+			continue
+		}
+		fh, err := os.Create(o.file)
+		if err != nil {
+			return usageError{fmt.Errorf("writing checklist: %w", err)}
+		}
+		if err := o.format(fh, m); err != nil {
+			fh.Close()
+			return err
+		}
+		if err := fh.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
