@@ -73,6 +73,13 @@ func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) 
 	if err != nil {
 		return err
 	}
+	if cfg.NamespaceChecks == "" {
+		// The checklist asks whether every namespace the input uses meets
+		// the namespace-level items (quota, default-deny policies), so
+		// their checks cover every namespace unless the configuration
+		// says otherwise; kubevet check covers declared ones by default.
+		cfg.NamespaceChecks = "all"
+	}
 	if f.profile != "" {
 		ok := false
 		for _, p := range config.Profiles {

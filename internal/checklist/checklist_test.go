@@ -15,6 +15,7 @@ import (
 	"github.com/kubevet/kubevet/internal/catalog"
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checklist"
+	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/engine"
 	"github.com/kubevet/kubevet/internal/rules"
 )
@@ -29,7 +30,9 @@ func known(id string) bool { _, ok := rules.ByID(id); return ok }
 func build(t *testing.T, atts []checklist.Attestation, attFile string, handlers []engine.Handler, paths ...string) *checklist.Model {
 	t.Helper()
 	checks, counter := checklist.Instrument(catalog.All())
-	res, err := engine.Check(context.Background(), paths, engine.Options{Checks: checks, Now: day, Handlers: counter.Handlers(handlers)})
+	// As kubevet checklist: namespace-level checks cover every namespace.
+	cfg := &config.Config{Checks: map[string]config.CheckConfig{}, NamespaceChecks: "all"}
+	res, err := engine.Check(context.Background(), paths, engine.Options{Config: cfg, Checks: checks, Now: day, Handlers: counter.Handlers(handlers)})
 	if err != nil {
 		t.Fatal(err)
 	}
