@@ -85,15 +85,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func newRoot(e *env, argv0 string) *cobra.Command {
-	use := "kubevet"
-	if argv0 == "kubectl-vet" {
-		use = "kubectl vet"
-	}
 	root := &cobra.Command{
-		Use:           use,
+		Use:           "kubevet",
 		Short:         "Check Kubernetes manifests against the Kubernetes and AKS best-practice guides",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	if argv0 == "kubectl-vet" {
+		// Run as a kubectl plugin: help says "kubectl vet check ...".
+		root.Use = "vet"
+		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl vet"}
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newAKSCmd(e))

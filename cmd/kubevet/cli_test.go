@@ -184,3 +184,13 @@ func TestConfigInit(t *testing.T) {
 		t.Error("the default configuration changes the result")
 	}
 }
+
+// TestKubectlPlugin: installed as kubectl-vet, the help names the command
+// the way kubectl runs it.
+func TestKubectlPlugin(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"/usr/local/bin/kubectl-vet", "--help"}, strings.NewReader(""), &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "kubectl vet [command]") {
+		t.Errorf("exit %d, help:\n%s", code, out.String())
+	}
+}
