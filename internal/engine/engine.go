@@ -437,6 +437,36 @@ func (r *runner) check(j job, cr *check.Runner) output {
 	return o
 }
 
+// checkObject runs the single-object checks on obj, whose input
+// diagnostics are fs, and either keeps it for the checks across objects or
+// applies exemptions and emits its findings.
+func (r *runner) checkObject(obj *manifest.Object, fs []check.Finding, cr *check.Runner, o *output) {
+	o.objects++
+	if o.byNS == nil {
+		o.byNS = map[string]int{}
+	}
+	o.byNS[obj.Namespace]++
+	for _, ac := range r.active {
+		fs = cr.Run(ac.c, obj, &r.settings, ac.opts, nil, fs)
+	}
+	if len(r.cross) > 0 {
+		obj.Detach()
+		if cap(fs) > len(fs) {
+			// Kept until phase 2: without the spare capacity of the
+			// slice the findings grew in.
+			fs = slices.Clone(fs)
+		}
+		o.kept = append(o.kept, kept{obj: obj, findings: fs})
+		return
+	}
+	fs = r.exempt(obj, fs)
+	for _, f := range fs {
+		if r.enabled(f.Check) {
+			o.findings = append(o.findings, r.severity(f))
+		}
+	}
+}
+
 // checkDoc runs the checks on the objects of one decoded document.
 func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr *check.Runner, o *output) {
 	if d.Empty {
@@ -466,32 +496,9 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 		o.findings = append(o.findings, r.severity(f))
 	}
 	for _, obj := range d.Objects {
-		o.objects++
-		if o.byNS == nil {
-			o.byNS = map[string]int{}
-		}
-		o.byNS[obj.Namespace]++
 		fs := diagByObj[obj]
-		for _, ac := range r.active {
-			fs = cr.Run(ac.c, obj, &r.settings, ac.opts, nil, fs)
-		}
 		delete(diagByObj, obj)
-		if len(r.cross) > 0 {
-			obj.Detach()
-			if cap(fs) > len(fs) {
-				// Kept until phase 2: without the spare capacity of the
-				// slice the findings grew in.
-				fs = slices.Clone(fs)
-			}
-			o.kept = append(o.kept, kept{obj: obj, findings: fs})
-			continue
-		}
-		fs = r.exempt(obj, fs)
-		for _, f := range fs {
-			if r.enabled(f.Check) {
-				o.findings = append(o.findings, r.severity(f))
-			}
-		}
+		r.checkObject(obj, fs, cr, o)
 	}
 	// Diagnostics of objects that could not be completed (no kind).
 	for _, fs := range diagByObj {

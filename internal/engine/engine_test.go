@@ -13,6 +13,7 @@ import (
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/engine"
+	"github.com/kubevet/kubevet/internal/manifest"
 )
 
 var now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -400,6 +401,43 @@ spec:
 		}
 		if want := "single-replica 8:5 a"; strings.Join(got, ";") != want {
 			t.Errorf("%s: got %q, want %q", path, got, want)
+		}
+	}
+}
+
+// TestCheckObjects: objects from elsewhere than files (a live cluster) get
+// the same checks, single and across objects, with paths and no lines.
+func TestCheckObjects(t *testing.T) {
+	src := fmt.Sprintf(privileged, "live") + `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27"}]
+`
+	objs, _, err := manifest.ReadAll("", strings.NewReader(src), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live []*manifest.Object
+	for _, o := range objs {
+		live = append(live, manifest.FromTyped(o.GVK(), o.Typed))
+	}
+	res, err := engine.CheckObjects(context.Background(), live, engine.Options{Checks: catalog.All(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has(res, "privileged-container", 0) || !has(res, "single-replica", 0) || res.Objects != 2 {
+		t.Errorf("findings:\n%s", dump(res))
+	}
+	for _, f := range res.Findings {
+		if f.Line != 0 || f.File != "" || f.Path == "" && f.Check != "exemption-unused" {
+			t.Errorf("live finding with a position or without a path: %+v", f)
 		}
 	}
 }
