@@ -80,15 +80,8 @@ func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) 
 		// says otherwise; kubevet check covers declared ones by default.
 		cfg.NamespaceChecks = "all"
 	}
-	if f.profile != "" {
-		ok := false
-		for _, p := range config.Profiles {
-			ok = ok || p == f.profile
-		}
-		if !ok {
-			return usageError{fmt.Errorf("--profile %q is not one of %s", f.profile, strings.Join(config.Profiles, ", "))}
-		}
-		cfg.Profile = f.profile
+	if err := setOneOf(&cfg.Profile, "--profile", f.profile, config.Profiles); err != nil {
+		return err
 	}
 	day := time.Now().UTC()
 	if f.date != "" {

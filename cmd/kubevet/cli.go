@@ -276,25 +276,11 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 	if f.namespace != "" {
 		cfg.Namespace = f.namespace
 	}
-	if f.profile != "" {
-		ok := false
-		for _, p := range config.Profiles {
-			ok = ok || p == f.profile
-		}
-		if !ok {
-			return usageError{fmt.Errorf("--profile %q is not one of %s", f.profile, strings.Join(config.Profiles, ", "))}
-		}
-		cfg.Profile = f.profile
+	if err := setOneOf(&cfg.Profile, "--profile", f.profile, config.Profiles); err != nil {
+		return err
 	}
-	if f.nsChecks != "" {
-		ok := false
-		for _, v := range config.NamespaceCheckValues {
-			ok = ok || v == f.nsChecks
-		}
-		if !ok {
-			return usageError{fmt.Errorf("--namespace-checks %q is not one of %s", f.nsChecks, strings.Join(config.NamespaceCheckValues, ", "))}
-		}
-		cfg.NamespaceChecks = f.nsChecks
+	if err := setOneOf(&cfg.NamespaceChecks, "--namespace-checks", f.nsChecks, config.NamespaceCheckValues); err != nil {
+		return err
 	}
 	failOn := f.failOn
 	if failOn == "" {
@@ -337,6 +323,21 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 		}
 	}
 	return nil
+}
+
+// setOneOf sets *dst to the flag's value when it was given, after checking
+// it is one of values.
+func setOneOf(dst *string, flag, value string, values []string) error {
+	if value == "" {
+		return nil
+	}
+	for _, v := range values {
+		if v == value {
+			*dst = value
+			return nil
+		}
+	}
+	return usageError{fmt.Errorf("%s %q is not one of %s", flag, value, strings.Join(values, ", "))}
 }
 
 func isArg(file string, paths []string) bool {

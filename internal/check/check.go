@@ -386,6 +386,24 @@ func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, g 
 	return into
 }
 
+// Less orders findings by file, line, column, check and message: the order
+// every report shows them in.
+func Less(a, b *Finding) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	if a.Column != b.Column {
+		return a.Column < b.Column
+	}
+	if a.Check != b.Check {
+		return a.Check < b.Check
+	}
+	return a.Message < b.Message
+}
+
 // MarshalJSON keeps refs an array even when empty.
 func (f Finding) MarshalJSON() ([]byte, error) {
 	type plain Finding

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"path/filepath"
+
 	"sort"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/kubevet/kubevet/internal/config"
 )
 
 // FileName is the attestation file kubevet looks for, like .kubevet.yaml:
@@ -60,26 +62,7 @@ func (e *Error) Error() string {
 
 // Find returns the attestation file that applies to path: the first
 // kubevet-attestations.yaml in path's folder or one of its parents, or "".
-func Find(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return ""
-	}
-	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
-		abs = filepath.Dir(abs)
-	}
-	for {
-		f := filepath.Join(abs, FileName)
-		if st, err := os.Stat(f); err == nil && !st.IsDir() {
-			return f
-		}
-		parent := filepath.Dir(abs)
-		if parent == abs {
-			return ""
-		}
-		abs = parent
-	}
-}
+func Find(path string) string { return config.FindUp(path, FileName) }
 
 // LoadAttestations reads and parses the attestation file at path.
 func LoadAttestations(path string, known func(id string) bool) ([]Attestation, error) {

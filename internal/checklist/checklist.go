@@ -264,7 +264,7 @@ func Build(in Input) *Model {
 				}
 			}
 		}
-		sort.SliceStable(it.Findings, func(i, j int) bool { return lessFinding(&it.Findings[i], &it.Findings[j]) })
+		sort.SliceStable(it.Findings, func(i, j int) bool { return check.Less(&it.Findings[i], &it.Findings[j]) })
 		it.Counts = report.Count(it.Findings)
 		if it.Attestation != nil && !in.Date.IsZero() {
 			it.Expired = it.Attestation.ExpiredOn(in.Date)
@@ -384,18 +384,3 @@ func joinOr(list []string) string {
 	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
 
-func lessFinding(a, b *check.Finding) bool {
-	if a.File != b.File {
-		return a.File < b.File
-	}
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	if a.Column != b.Column {
-		return a.Column < b.Column
-	}
-	if a.Check != b.Check {
-		return a.Check < b.Check
-	}
-	return a.Message < b.Message
-}

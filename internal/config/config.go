@@ -86,7 +86,11 @@ func ValidVersion(v string) bool { return versionRe.MatchString(v) }
 
 // Find returns the path of the configuration file that applies to path:
 // the first .kubevet.yaml in path's folder or one of its parents, or "".
-func Find(path string) string {
+func Find(path string) string { return FindUp(path, FileName) }
+
+// FindUp returns the first file called name in path's folder (or path's
+// own folder when path is a file) or one of its parents, or "".
+func FindUp(path, name string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return ""
@@ -95,7 +99,7 @@ func Find(path string) string {
 		abs = filepath.Dir(abs)
 	}
 	for {
-		f := filepath.Join(abs, FileName)
+		f := filepath.Join(abs, name)
 		if st, err := os.Stat(f); err == nil && !st.IsDir() {
 			return f
 		}
