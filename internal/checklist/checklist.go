@@ -383,4 +383,3 @@ func joinOr(list []string) string {
 	}
 	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
-
