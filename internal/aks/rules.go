@@ -140,7 +140,8 @@ var rules = []rule{
 	{aks.WindowsGMSA, ruleGMSA},
 }
 
-// Evaluate runs every enabled AKS rule on the clusters.
+// Evaluate runs every enabled AKS rule on the clusters, and hands each
+// cluster's fact object to env.Fact when set.
 func Evaluate(clusters []*Cluster, env engine.HandlerEnv) ([]check.Finding, []engine.Note) {
 	var fs []check.Finding
 	var notes []engine.Note
@@ -162,6 +163,11 @@ func Evaluate(clusters []*Cluster, env engine.HandlerEnv) ([]check.Finding, []en
 		}
 		fs = append(fs, e.findings...)
 		notes = append(notes, e.notes...)
+		if env.Fact != nil {
+			if o := c.FactObject(); o != nil {
+				env.Fact(o) // for the checks of workloads on this cluster
+			}
+		}
 	}
 	return fs, notes
 }

@@ -326,8 +326,13 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 	}
 	for _, h := range r.opt.Handlers {
 		if h.Match(s.name, head) {
-			fs, notes := h.Check(ctx, s.name, br, r.handlerEnv())
-			o := output{notes: notes}
+			env := r.handlerEnv()
+			var facts []kept
+			if len(r.cross) > 0 {
+				env.Fact = func(obj *manifest.Object) { facts = append(facts, kept{obj: obj}) }
+			}
+			fs, notes := h.Check(ctx, s.name, br, env)
+			o := output{notes: notes, kept: facts}
 			for _, f := range fs {
 				if r.enabled(f.Check) {
 					o.findings = append(o.findings, r.severity(f))

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/manifest"
 )
 
 // Handler reads inputs that are not Kubernetes manifests, such as AKS
@@ -33,4 +34,13 @@ type HandlerEnv struct {
 	Enabled func(*check.Check) bool
 	// Options returns a check's configured options.
 	Options func(*check.Check) check.Options
+	// Fact, when set, takes an object that states facts of the input for
+	// the checks across objects, such as the ManagedCluster that the AKS
+	// handler makes of a cluster (see internal/aks.FactObject), so that
+	// checks of workloads can join them. The engine adds facts to the
+	// graph of the run only: they are not counted as objects read, and the
+	// single-object checks never see them. Give them a kind that no check
+	// across objects targets, so that none reports on them. Nil when no
+	// check across objects runs. Call it before Check returns.
+	Fact func(*manifest.Object)
 }
