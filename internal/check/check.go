@@ -65,7 +65,7 @@ type Target struct {
 // custom kinds with spec.template.spec.containers.
 var PodSpecs = Target{
 	Desc:  "objects with a pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController, PodTemplate, and custom kinds with spec.template.spec.containers)",
-	Match: func(o *manifest.Object) bool { return o.PodTemplate != nil },
+	Match: func(o *manifest.Object) bool { return o.HasPodTemplate() },
 }
 
 // AllObjects targets every object.

@@ -165,9 +165,9 @@ func LongRunning(o *manifest.Object) bool {
 	case "Job", "CronJob":
 		return false
 	case "Pod":
-		if pod, ok := o.Typed.(*corev1.Pod); ok && pod.Spec.RestartPolicy != "" && pod.Spec.RestartPolicy != corev1.RestartPolicyAlways {
+		if pod, ok := o.Typed().(*corev1.Pod); ok && pod.Spec.RestartPolicy != "" && pod.Spec.RestartPolicy != corev1.RestartPolicyAlways {
 			return false
 		}
 	}
-	return o.PodTemplate != nil
+	return o.HasPodTemplate()
 }

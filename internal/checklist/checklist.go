@@ -216,12 +216,15 @@ func Build(in Input) *Model {
 		switch {
 		case !enabled(c):
 			return false
-		case in.Ran[c.ID] > 0 || len(findingsByCheck[c.ID]) > 0:
+		case len(findingsByCheck[c.ID]) > 0:
 			return true
 		case IsAKSCheck(c):
-			// AKS checks are reported by the handler that read the
-			// configuration, whether or not they find anything.
+			// AKS checks (also those that join the configuration with
+			// workloads) judge something only when the input holds an
+			// AKS configuration, whatever objects they were run on.
 			return m.Inputs.AKSConfiguration
+		case in.Ran[c.ID] > 0:
+			return true
 		case c.Run == nil:
 			// The engine's own checks (input diagnostics) look at
 			// every document read.

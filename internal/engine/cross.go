@@ -14,7 +14,8 @@ import (
 // (in parallel), places their findings on source lines by reading back only
 // the documents that have findings, and applies exemptions.
 func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
-	// Input order, for deterministic graph answers.
+	// The graph sees the objects in input order, so that its answers are
+	// deterministic and "first" means first in the input.
 	sort.SliceStable(keep, func(i, j int) bool {
 		a, b := keep[i].obj, keep[j].obj
 		if a.File != b.File {
@@ -27,24 +28,47 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
 		objs[i] = k.obj
 	}
 	g := graph.New(objs)
+	// The work goes by namespace (cluster-scoped objects first): a
+	// namespace's objects stay unpacked while it is worked on, so memory
+	// holds one namespace at a time.
+	order := make([]int, len(keep))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return keep[order[i]].obj.Namespace < keep[order[j]].obj.Namespace })
 	out := make([][]check.Finding, len(keep))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var cr check.Runner
-			for i := range next {
-				out[i] = r.crossObject(keep[i], g, &cr)
-			}
-		}()
+	for start := 0; start < len(order); {
+		ns := keep[order[start]].obj.Namespace
+		end := start + 1
+		for end < len(order) && keep[order[end]].obj.Namespace == ns {
+			end++
+		}
+		group := order[start:end]
+		for _, i := range group {
+			keep[i].obj.Pin()
+		}
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range min(workers, len(group)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var cr check.Runner
+				for i := range next {
+					out[i] = r.crossObject(keep[i], g, &cr)
+				}
+			}()
+		}
+		for _, i := range group {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for _, i := range group {
+			keep[i].obj.Unpin()
+		}
+		start = end
 	}
-	for i := range keep {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	return out
 }
 
@@ -57,7 +81,7 @@ func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner) []check.F
 		fs = cr.Run(ac.c, o, &r.settings, ac.opts, g, fs)
 	}
 	fs = r.exempt(o, fs)
-	o.Detach()
+	o.Node = nil // read back for positions; the typed form goes with Unpin
 	out := fs[:0]
 	for _, f := range fs {
 		if r.enabled(f.Check) {

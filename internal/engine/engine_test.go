@@ -426,7 +426,7 @@ spec:
 	}
 	var live []*manifest.Object
 	for _, o := range objs {
-		live = append(live, manifest.FromTyped(o.GVK(), o.Typed))
+		live = append(live, manifest.FromTyped(o.GVK(), o.Typed()))
 	}
 	res, err := engine.CheckObjects(context.Background(), live, engine.Options{Checks: catalog.All(), Now: now})
 	if err != nil {

@@ -73,7 +73,7 @@ func (g *Graph) add(o *manifest.Object) {
 	if kk == (kindKey{"", "Namespace"}) {
 		g.nsSeen[o.Name] = true
 	}
-	if o.PodTemplate == nil {
+	if !o.HasPodTemplate() {
 		return
 	}
 	g.pods[o.Namespace] = append(g.pods[o.Namespace], o)
@@ -82,7 +82,7 @@ func (g *Graph) add(o *manifest.Object) {
 		p = map[string][]*manifest.Object{}
 		g.postings[o.Namespace] = p
 	}
-	for k, v := range o.PodTemplate.Meta.Labels {
+	for k, v := range o.PodLabels {
 		p[k+"="+v] = append(p[k+"="+v], o)
 	}
 }
@@ -143,7 +143,7 @@ func (g *Graph) SelectWorkloads(namespace string, sel labels.Selector) []*manife
 	}
 	var out []*manifest.Object
 	for _, o := range candidates {
-		if sel.Matches(labels.Set(o.PodTemplate.Meta.Labels)) {
+		if sel.Matches(labels.Set(o.PodLabels)) {
 			out = append(out, o)
 		}
 	}

@@ -38,9 +38,11 @@ func (c Container) Describe() string {
 // template with their paths. It is computed once and shared: callers must
 // not modify it.
 func (pt *PodTemplate) Containers() []Container {
-	if pt.containers != nil {
-		return pt.containers
-	}
+	pt.once.Do(pt.listContainers)
+	return pt.containers
+}
+
+func (pt *PodTemplate) listContainers() {
 	s := pt.Spec
 	out := make([]Container, 0, len(s.Containers)+len(s.InitContainers)+len(s.EphemeralContainers))
 	if len(s.InitContainers) > 0 {
@@ -63,5 +65,4 @@ func (pt *PodTemplate) Containers() []Container {
 		}
 	}
 	pt.containers = out
-	return out
 }

@@ -60,7 +60,7 @@ just: values
 			t.Logf("doc %d: %s %d:%d %s %s", i, dg.Kind, dg.Pos.Line, dg.Pos.Column, dg.Path, dg.Message)
 		}
 		for _, o := range d.Objects {
-			t.Logf("doc %d: obj %s/%s %s/%s pod=%v", i, o.APIVersion, o.Kind, o.Namespace, o.Name, o.PodTemplate != nil)
+			t.Logf("doc %d: obj %s/%s %s/%s pod=%v", i, o.APIVersion, o.Kind, o.Namespace, o.Name, o.PodTemplate() != nil)
 		}
 	}
 }

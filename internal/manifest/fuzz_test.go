@@ -44,8 +44,8 @@ func FuzzDecode(f *testing.F) {
 			for _, o := range d.Objects {
 				o.Locate(NewPath("spec", "template", "spec", "containers").Index(0).Child("image"))
 				o.JSON()
-				if o.PodTemplate != nil {
-					_ = o.PodTemplate.Spec.Containers
+				if o.PodTemplate() != nil {
+					_ = o.PodTemplate().Spec.Containers
 				}
 			}
 		}

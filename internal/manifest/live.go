@@ -16,12 +16,12 @@ import (
 // server leave the items' TypeMeta empty.
 func FromTyped(gvk schema.GroupVersionKind, obj runtime.Object) *Object {
 	apiVersion, kind := gvk.ToAPIVersionAndKind()
-	o := &Object{APIVersion: apiVersion, Kind: kind, Typed: obj, src: source{item: -1}}
+	o := &Object{APIVersion: apiVersion, Kind: kind, src: source{item: -1}}
 	if m, ok := obj.(metav1.Object); ok {
 		o.Name, o.Namespace = m.GetName(), m.GetNamespace()
 		o.Labels, o.Annotations = m.GetLabels(), m.GetAnnotations()
 	}
-	o.PodTemplate = podTemplate(o)
+	o.setTyped(obj, podTemplateOf(obj))
 	return o
 }
 

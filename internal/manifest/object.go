@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
+	"sync/atomic"
 	"regexp"
 	"sort"
 	"strconv"
@@ -49,14 +51,99 @@ type Object struct {
 	Labels             map[string]string
 	Annotations        map[string]string
 
-	// Typed is the decoded k8s.io/api struct (*appsv1.Deployment, ...), or
-	// nil for kinds that are not built in.
-	Typed runtime.Object
-	// PodTemplate is set for every object that carries a pod spec.
-	PodTemplate *PodTemplate
+	// PodLabels are the labels of the object's pod template (nil when it
+	// has none). They stay when the object is detached, for selectors.
+	PodLabels map[string]string
+
+	// state holds the typed object and its pod template (see Typed and
+	// PodTemplate). A detached object keeps them packed as protobuf, which
+	// costs a fraction of the memory and nothing to the garbage collector,
+	// and unpacks them when asked.
+	state  atomic.Pointer[hydrated]
+	packed []byte
+	hasPT  bool
+	// pinned objects keep what they unpack; others unpack for each caller,
+	// so that memory holds only the objects being worked on (see Pin).
+	pinned atomic.Bool
 
 	json []byte
 	src  source
+}
+
+type hydrated struct {
+	typed runtime.Object
+	pt    *PodTemplate
+}
+
+// protoMessage is what the generated k8s.io/api types implement.
+type protoMessage interface {
+	Marshal() ([]byte, error)
+	Unmarshal([]byte) error
+}
+
+// setTyped records the decoded typed object and derives the pod template.
+func (o *Object) setTyped(t runtime.Object, pt *PodTemplate) {
+	o.state.Store(&hydrated{typed: t, pt: pt})
+	o.hasPT = pt != nil
+	if pt != nil {
+		o.PodLabels = pt.Meta.Labels
+	}
+}
+
+// Typed is the decoded k8s.io/api struct (*appsv1.Deployment, ...), or nil
+// for kinds that are not built in. Safe for concurrent use; callers must
+// not modify it.
+func (o *Object) Typed() runtime.Object {
+	if h := o.hydrate(); h != nil {
+		return h.typed
+	}
+	return nil
+}
+
+// PodTemplate is the object's pod spec, or nil for objects without one.
+// Safe for concurrent use; callers must not modify it.
+func (o *Object) PodTemplate() *PodTemplate {
+	if h := o.hydrate(); h != nil {
+		return h.pt
+	}
+	return nil
+}
+
+// HasPodTemplate reports whether the object carries a pod spec, without
+// unpacking a detached object.
+func (o *Object) HasPodTemplate() bool { return o.hasPT }
+
+func (o *Object) hydrate() *hydrated {
+	if h := o.state.Load(); h != nil {
+		return h
+	}
+	if o.packed == nil {
+		return nil
+	}
+	t := newTyped(o.GVK())
+	if m, ok := t.(protoMessage); !ok || m.Unmarshal(o.packed) != nil {
+		return nil // cannot happen: packed was made from the same type
+	}
+	h := &hydrated{typed: t, pt: podTemplateOf(t)}
+	if !o.pinned.Load() {
+		return h
+	}
+	if o.state.CompareAndSwap(nil, h) {
+		return h
+	}
+	return o.state.Load()
+}
+
+// Pin makes a detached object keep its typed form once unpacked, while
+// checks work on it and its neighbours; Unpin drops it again.
+func (o *Object) Pin() { o.pinned.Store(true) }
+
+// Unpin undoes Pin and drops the unpacked typed form of a detached object.
+func (o *Object) Unpin() {
+	o.pinned.Store(false)
+	if o.packed != nil {
+		o.state.Store(nil)
+	}
 }
 
 // source says where an object's document is, so that its node tree can be
@@ -80,16 +167,29 @@ type source struct {
 // input stays cheap. Checks across objects see detached objects, in tests
 // as in runs (the fixture harness detaches them too).
 func (o *Object) Detach() {
-	if o.Typed == nil {
-		o.JSON() // custom kinds keep their JSON form for Unstructured
-	} else {
-		o.json = nil
-	}
 	o.Node = nil
-	if o.PodTemplate != nil {
-		o.PodTemplate.containers = nil
+	h := o.state.Load()
+	if h == nil {
+		return // already detached and unpacked nothing since
 	}
-	slim(o.Typed)
+	if h.typed == nil {
+		o.JSON() // custom kinds keep their JSON form and typed pod template
+		return
+	}
+	o.json = nil
+	if o.packed == nil {
+		m, ok := h.typed.(protoMessage)
+		if !ok {
+			return // not a generated API type: keep it as it is
+		}
+		slim(h.typed)
+		data, err := m.Marshal()
+		if err != nil {
+			return
+		}
+		o.packed = data
+	}
+	o.state.Store(nil)
 }
 
 // Reload reads the object's document again and restores its node tree.
@@ -144,6 +244,7 @@ type PodTemplate struct {
 	// SpecPath is the path of Spec in the object (spec.template.spec, ...).
 	SpecPath Path
 
+	once       sync.Once
 	containers []Container
 }
 
@@ -340,7 +441,7 @@ func (out *Decoded) addObject(o *Object, opt Options) {
 		for _, e := range decodeTyped(n, typed) {
 			out.fieldError(o, e)
 		}
-		o.Typed = typed
+		o.setTyped(typed, podTemplateOf(typed))
 		if m, ok := typed.(metav1.Object); ok {
 			o.Name, o.Namespace = m.GetName(), m.GetNamespace()
 			o.Labels, o.Annotations = m.GetLabels(), m.GetAnnotations()
@@ -382,7 +483,9 @@ func (out *Decoded) addObject(o *Object, opt Options) {
 			o.Namespace = "default"
 		}
 	}
-	o.PodTemplate = podTemplate(o)
+	if o.state.Load() == nil {
+		o.setTyped(nil, customPodTemplate(n)) // a kind that is not built in
+	}
 	out.Objects = append(out.Objects, o)
 }
 
@@ -442,12 +545,14 @@ func lookupValue(n *yaml.Node, k string) (*yaml.Node, bool) {
 // podTemplate finds the pod spec of o, typed when o is a built-in workload and
 // decoded from spec.template for any other kind that carries one (Argo
 // Rollouts, OpenShift DeploymentConfig, ...).
-func podTemplate(o *Object) *PodTemplate {
-	tmpl := func(t *corev1.PodTemplateSpec, base Path) *PodTemplate {
-		return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: base.Child("metadata"), Spec: &t.Spec, SpecPath: base.Child("spec")}
-	}
+func tmpl(t *corev1.PodTemplateSpec, base Path) *PodTemplate {
+	return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: base.Child("metadata"), Spec: &t.Spec, SpecPath: base.Child("spec")}
+}
+
+// podTemplateOf finds the pod spec of a built-in kind.
+func podTemplateOf(typed runtime.Object) *PodTemplate {
 	st := NewPath("spec", "template")
-	switch t := o.Typed.(type) {
+	switch t := typed.(type) {
 	case *corev1.Pod:
 		return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: NewPath("metadata"), Spec: &t.Spec, SpecPath: NewPath("spec")}
 	case *corev1.PodTemplate:
@@ -489,30 +594,30 @@ func podTemplate(o *Object) *PodTemplate {
 		return tmpl(&t.Spec.JobTemplate.Spec.Template, NewPath("spec", "jobTemplate", "spec", "template"))
 	case *batchv1beta1.CronJob:
 		return tmpl(&t.Spec.JobTemplate.Spec.Template, NewPath("spec", "jobTemplate", "spec", "template"))
-	case nil:
-		// A custom kind: look for spec.template.spec.containers.
-		if o.Node == nil {
-			return nil
-		}
-		spec, _ := lookupValue(o.Node, "spec")
-		tn, ok := lookupValue(spec, "template")
-		if !ok {
-			return nil
-		}
-		ps, ok := lookupValue(tn, "spec")
-		if !ok {
-			return nil
-		}
-		if c, ok := lookupValue(ps, "containers"); !ok || c.Kind != yaml.SequenceNode {
-			return nil
-		}
-		// Decoding errors here belong to the custom kind's schema, which
-		// its CRD validates; the pod template is read leniently.
-		var pt corev1.PodTemplateSpec
-		decodeTyped(tn, &pt)
-		return tmpl(&pt, st)
 	}
 	return nil
+}
+
+// customPodTemplate decodes spec.template of a custom kind that carries
+// spec.template.spec.containers (Argo Rollouts, OpenShift DeploymentConfig).
+func customPodTemplate(n *yaml.Node) *PodTemplate {
+	spec, _ := lookupValue(n, "spec")
+	tn, ok := lookupValue(spec, "template")
+	if !ok {
+		return nil
+	}
+	ps, ok := lookupValue(tn, "spec")
+	if !ok {
+		return nil
+	}
+	if c, ok := lookupValue(ps, "containers"); !ok || c.Kind != yaml.SequenceNode {
+		return nil
+	}
+	// Decoding errors here belong to the custom kind's schema, which its
+	// CRD validates; the pod template is read leniently.
+	var pt corev1.PodTemplateSpec
+	decodeTyped(tn, &pt)
+	return tmpl(&pt, NewPath("spec", "template"))
 }
 
 // Kinds reports the sorted names of the built-in kinds, for documentation.

@@ -86,7 +86,7 @@ func buildScalerIndex(g *graph.Graph) any {
 		idx[k] = append(idx[k], r)
 	}
 	for _, h := range g.Kind("autoscaling", "HorizontalPodAutoscaler") {
-		switch t := h.Typed.(type) {
+		switch t := h.Typed().(type) {
 		case *autoscalingv2.HorizontalPodAutoscaler:
 			r := t.Spec.ScaleTargetRef
 			add(Scaler{Object: h, Min: minOr1(t.Spec.MinReplicas)}, r.APIVersion, r.Kind, r.Name)

@@ -66,7 +66,7 @@ func (c replicaCount) String() string {
 // has no replica count.
 func replicasOf(o *manifest.Object) (n int32, set bool) {
 	var p *int32
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *appsv1.Deployment:
 		p = t.Spec.Replicas
 	case *appsv1.StatefulSet:
@@ -96,7 +96,7 @@ type podCount struct {
 }
 
 func podCountOf(g *graph.Graph, o *manifest.Object) podCount {
-	switch o.Typed.(type) {
+	switch o.Typed().(type) {
 	case *appsv1.Deployment, *appsv1.StatefulSet, *appsv1.ReplicaSet, *corev1.ReplicationController:
 		n := effectiveReplicas(g, o).N
 		return podCount{Scale: n, Pods: n, Known: true}

@@ -77,7 +77,7 @@ func (r hpaRef) group() string {
 }
 
 func hpaRefOf(o *manifest.Object) (hpaRef, bool) {
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *autoscalingv2.HorizontalPodAutoscaler:
 		r := t.Spec.ScaleTargetRef
 		return hpaRef{r.APIVersion, r.Kind, r.Name}, true
@@ -168,7 +168,7 @@ type resourceMetric struct {
 // request. autoscaling/v2 without metrics, and autoscaling/v1 without
 // targetCPUUtilizationPercentage, default to 80% CPU utilization.
 func utilizationMetrics(o *manifest.Object) []resourceMetric {
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *autoscalingv2.HorizontalPodAutoscaler:
 		base := manifest.NewPath("spec", "metrics")
 		if len(t.Spec.Metrics) == 0 {
@@ -276,10 +276,10 @@ var HPAResourceRequests = &check.Check{
 			return
 		}
 		target := p.Graph.Get(ref.group(), ref.Kind, o.Namespace, ref.Name)
-		if target == nil || target.PodTemplate == nil || target.PodTemplate.Spec == nil {
+		if target == nil || target.PodTemplate() == nil || target.PodTemplate().Spec == nil {
 			return
 		}
-		spec := target.PodTemplate.Spec
+		spec := target.PodTemplate().Spec
 		tname := target.Kind + "/" + target.Name
 		who := "the HPA"
 		if o.Kind == "ScaledObject" {
@@ -320,7 +320,7 @@ var HPAResourceRequests = &check.Check{
 // cluster holds is unknown: the finding's message mentions it.
 func limitRangeDefault(g *graph.Graph, ns string, r corev1.ResourceName) bool {
 	for _, o := range g.InNamespace("", "LimitRange", ns) {
-		lr, ok := o.Typed.(*corev1.LimitRange)
+		lr, ok := o.Typed().(*corev1.LimitRange)
 		if !ok {
 			continue
 		}

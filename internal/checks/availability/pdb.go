@@ -30,7 +30,7 @@ type budget struct {
 // selector selects no pods in both versions; an empty one ({}) selects
 // every pod of the namespace in policy/v1 and no pod in policy/v1beta1.
 func budgetOf(o *manifest.Object) (budget, bool) {
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *policyv1.PodDisruptionBudget:
 		s := t.Spec
 		return budget{V1: true, Selector: s.Selector, MinAvailable: s.MinAvailable, MaxUnavailable: s.MaxUnavailable,
@@ -102,7 +102,7 @@ spec:
 	Cross:  true,
 	Run: func(p *check.Pass) {
 		o := p.Object
-		if o.PodTemplate == nil {
+		if !o.HasPodTemplate() {
 			return
 		}
 		rc := effectiveReplicas(p.Graph, o)
@@ -111,12 +111,12 @@ spec:
 		}
 		var beta []string
 		for _, b := range budgetsOf(p.Graph, o) {
-			if _, v1 := b.Typed.(*policyv1.PodDisruptionBudget); v1 {
+			if _, v1 := b.Typed().(*policyv1.PodDisruptionBudget); v1 {
 				return
 			}
 			beta = append(beta, b.Kind+"/"+b.Name)
 		}
-		own := labelsOrNone(labels.Set(podLabels(o.PodTemplate)))
+		own := labelsOrNone(labels.Set(podLabels(o.PodTemplate())))
 		if len(beta) > 0 {
 			p.Report(workloadPath(o), "%s runs %s and only policy/v1beta1 %s selects its pods: that API was removed in Kubernetes 1.25, so the budget cannot be applied; change it to apiVersion policy/v1",
 				o.Kind, rc, strings.Join(beta, ", "))
@@ -339,7 +339,7 @@ spec:
 	Target: pdbs,
 	Run: func(p *check.Pass) {
 		o := p.Object
-		t, ok := o.Typed.(*policyv1beta1.PodDisruptionBudget)
+		t, ok := o.Typed().(*policyv1beta1.PodDisruptionBudget)
 		if !ok {
 			return
 		}

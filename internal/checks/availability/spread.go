@@ -60,7 +60,7 @@ type spreadProblem struct {
 
 func runSpread(p *check.Pass) {
 	o := p.Object
-	pt := o.PodTemplate
+	pt := o.PodTemplate()
 	if pt == nil || pt.Spec == nil {
 		return
 	}

@@ -27,7 +27,7 @@ type binding struct {
 }
 
 func bindingOf(o *manifest.Object) (binding, bool) {
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *rbacv1.RoleBinding:
 		return binding{t.RoleRef, t.Subjects, false}, true
 	case *rbacv1.ClusterRoleBinding:
@@ -71,7 +71,7 @@ type role struct {
 }
 
 func roleOf(o *manifest.Object) (role, bool) {
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *rbacv1.Role:
 		return role{rules: t.Rules}, true
 	case *rbacv1.ClusterRole:
@@ -167,7 +167,7 @@ func subjectPath(i int) manifest.Path { return manifest.NewPath("subjects").Inde
 // aggregationSelectors returns the selectors of an aggregated ClusterRole.
 func aggregationSelectors(o *manifest.Object) []labels.Selector {
 	var ls []metav1.LabelSelector
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *rbacv1.ClusterRole:
 		if t.AggregationRule != nil {
 			ls = t.AggregationRule.ClusterRoleSelectors

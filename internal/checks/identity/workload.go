@@ -25,7 +25,7 @@ const (
 // serviceAccount returns the ServiceAccount the pod runs as, from the
 // input (same namespace; "default" when the pod names none), or nil.
 func serviceAccount(p *check.Pass) (sa *manifest.Object, name string, path manifest.Path, named bool) {
-	name, path, named = references.ServiceAccountName(p.Object.PodTemplate)
+	name, path, named = references.ServiceAccountName(p.Object.PodTemplate())
 	return p.Graph.Get("", "ServiceAccount", p.Object.Namespace, name), name, path, named
 }
 
@@ -63,7 +63,7 @@ var WorkloadIdentityLabelMissing = &check.Check{
 	Target: check.PodSpecs,
 	Cross:  true,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		sa, name, _, _ := serviceAccount(p)
 		if sa == nil || sa.Annotations[clientIDAnnotation] == "" {
 			return
@@ -105,7 +105,7 @@ metadata:
 	Target: check.PodSpecs,
 	Cross:  true,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		if pt.Meta.Labels[useLabel] != "true" || setsClientID(pt) {
 			return
 		}
@@ -189,7 +189,7 @@ var ACRPullSecret = &check.Check{
 	Target: check.PodSpecs,
 	Cross:  true,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		var acr []string
 		for _, c := range pt.Containers() {
 			if h, ok := image.RegistryHost(c.C.Image); ok && isACR(h) {
@@ -249,7 +249,7 @@ func saOf(o *manifest.Object) (*corev1.ServiceAccount, bool) {
 	if o == nil {
 		return nil, false
 	}
-	t, ok := o.Typed.(*corev1.ServiceAccount)
+	t, ok := o.Typed().(*corev1.ServiceAccount)
 	return t, ok
 }
 
@@ -257,7 +257,7 @@ func saOf(o *manifest.Object) (*corev1.ServiceAccount, bool) {
 // credentials for (lower case, without scheme, port or path), sorted. It
 // reads only the keys of the auths map.
 func registryHosts(o *manifest.Object) ([]string, bool) {
-	s, ok := o.Typed.(*corev1.Secret)
+	s, ok := o.Typed().(*corev1.Secret)
 	if !ok {
 		return nil, false
 	}

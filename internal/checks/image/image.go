@@ -33,7 +33,7 @@ var Tag = &check.Check{
   imagePullPolicy: IfNotPresent`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		for _, c := range check.Containers(p.Object.PodTemplate) {
+		for _, c := range check.Containers(p.Object.PodTemplate()) {
 			r, ok := parseRef(c.C.Image)
 			if !ok || r.Digest != "" {
 				continue
@@ -63,7 +63,7 @@ var PullPolicy = &check.Check{
   imagePullPolicy: IfNotPresent`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		for _, c := range check.Containers(p.Object.PodTemplate) {
+		for _, c := range check.Containers(p.Object.PodTemplate()) {
 			if c.C.ImagePullPolicy != "" {
 				continue
 			}
@@ -112,7 +112,7 @@ var AllowedRegistries = &check.Check{
 			return
 		}
 		allowed := p.Options.Strings("registries")
-		for _, c := range check.Containers(p.Object.PodTemplate) {
+		for _, c := range check.Containers(p.Object.PodTemplate()) {
 			r, ok := parseRef(c.C.Image)
 			if !ok || registryAllowed(r.Domain, allowed) {
 				continue
@@ -169,7 +169,7 @@ var Dashboard = &check.Check{
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
 		found := false
-		for _, c := range check.Containers(p.Object.PodTemplate) {
+		for _, c := range check.Containers(p.Object.PodTemplate()) {
 			r, ok := parseRef(c.C.Image)
 			if !ok || !isDashboardRepo(r.Path) {
 				continue

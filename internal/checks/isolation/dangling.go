@@ -33,7 +33,7 @@ spec:
 	Target: check.Kinds("Service"),
 	Cross:  true,
 	Run: func(p *check.Pass) {
-		svc, ok := p.Object.Typed.(*corev1.Service)
+		svc, ok := p.Object.Typed().(*corev1.Service)
 		ns := p.Object.Namespace
 		if !ok || len(svc.Spec.Selector) == 0 || svc.Spec.Type == corev1.ServiceTypeExternalName || len(p.Graph.Workloads(ns)) == 0 {
 			return
@@ -86,7 +86,7 @@ func backendsOf(o *manifest.Object) []backend {
 		}
 		out = append(out, bk)
 	}
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *networkingv1.Ingress:
 		v1(t.Spec.DefaultBackend, manifest.NewPath("spec", "defaultBackend"))
 		for i, r := range t.Spec.Rules {
@@ -170,7 +170,7 @@ var IngressBackendMissing = &check.Check{
 					b.service, ns, names(services, 5))
 				continue
 			}
-			svc, ok := so.Typed.(*corev1.Service)
+			svc, ok := so.Typed().(*corev1.Service)
 			if !ok || b.name == "" && b.number == 0 || svc.Spec.Type == corev1.ServiceTypeExternalName && len(svc.Spec.Ports) == 0 {
 				continue
 			}

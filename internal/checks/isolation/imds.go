@@ -110,8 +110,8 @@ spec:
 	Cross:  true,
 	Run: func(p *check.Pass) {
 		o := p.Object
-		if runsPods(o) && o.PodTemplate.Spec.HostNetwork && inScope(p, o.Namespace) {
-			p.Report(o.PodTemplate.SpecPath.Child("hostNetwork"), "%s %q runs its pods on the host network: NetworkPolicies do not apply to them, so nothing in the namespace blocks their access to the instance metadata service (169.254.169.254) and the node's identity; drop hostNetwork unless it is a node agent that needs it",
+		if runsPods(o) && o.PodTemplate().Spec.HostNetwork && inScope(p, o.Namespace) {
+			p.Report(o.PodTemplate().SpecPath.Child("hostNetwork"), "%s %q runs its pods on the host network: NetworkPolicies do not apply to them, so nothing in the namespace blocks their access to the instance metadata service (169.254.169.254) and the node's identity; drop hostNetwork unless it is a node agent that needs it",
 				o.Kind, o.Name)
 		}
 		s, ok := namespaceSubject(p)

@@ -58,7 +58,7 @@ var Checks = []*check.Check{
 // runsPods reports whether o runs pods: it has a pod template and is not a
 // PodTemplate object, which only stores one.
 func runsPods(o *manifest.Object) bool {
-	return o.PodTemplate != nil && !(o.Kind == "PodTemplate" && o.Group() == "")
+	return o.HasPodTemplate() && !(o.Kind == "PodTemplate" && o.Group() == "")
 }
 
 // firstWorkload returns the first object of ns, in input order, that runs

@@ -36,7 +36,7 @@ spec:
 		}
 		ranges := p.Graph.InNamespace("", "LimitRange", s.ns)
 		for _, r := range ranges {
-			lr, ok := r.Typed.(*corev1.LimitRange)
+			lr, ok := r.Typed().(*corev1.LimitRange)
 			if !ok {
 				continue
 			}

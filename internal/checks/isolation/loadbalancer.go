@@ -21,7 +21,7 @@ var webPorts = map[int32]bool{80: true, 443: true, 8080: true, 8443: true}
 // publicWebLB returns the first web port of a public LoadBalancer Service,
 // or 0.
 func publicWebLB(o *manifest.Object) int32 {
-	svc, ok := o.Typed.(*corev1.Service)
+	svc, ok := o.Typed().(*corev1.Service)
 	if !ok || svc.Spec.Type != corev1.ServiceTypeLoadBalancer || o.Annotations[internalLBAnnotation] == "true" {
 		return 0
 	}

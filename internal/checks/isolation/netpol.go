@@ -38,7 +38,7 @@ func policiesOf(g *graph.Graph, ns string) []policy {
 }
 
 func policyOf(o *manifest.Object) (policy, bool) {
-	np, ok := o.Typed.(*networkingv1.NetworkPolicy)
+	np, ok := o.Typed().(*networkingv1.NetworkPolicy)
 	if !ok {
 		return policy{}, false
 	}
@@ -271,7 +271,7 @@ spec:
 	Cross:  true,
 	Run: func(p *check.Pass) {
 		o := p.Object
-		if !runsPods(o) || o.PodTemplate.Spec.HostNetwork || !inScope(p, o.Namespace) {
+		if !runsPods(o) || o.PodTemplate().Spec.HostNetwork || !inScope(p, o.Namespace) {
 			return
 		}
 		if ingressIsolated(p.Graph)[o] {
@@ -286,7 +286,7 @@ spec:
 		if n == 0 {
 			why = fmt.Sprintf("namespace %q has no NetworkPolicy", o.Namespace)
 		}
-		p.Report(o.PodTemplate.MetaPath.Child("labels"), "%s connections from anywhere: %s; add a default-deny ingress policy (podSelector: {}) to the namespace, or a policy whose podSelector matches these labels",
+		p.Report(o.PodTemplate().MetaPath.Child("labels"), "%s connections from anywhere: %s; add a default-deny ingress policy (podSelector: {}) to the namespace, or a policy whose podSelector matches these labels",
 			who, why)
 	},
 }

@@ -54,7 +54,7 @@ spec:
 		var cpu, mem bool
 		var scoped, partial string
 		for _, q := range quotas {
-			rq, ok := q.Typed.(*corev1.ResourceQuota)
+			rq, ok := q.Typed().(*corev1.ResourceQuota)
 			if !ok {
 				continue
 			}

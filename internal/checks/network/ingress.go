@@ -31,7 +31,7 @@ var rulesPath = manifest.NewPath("spec", "rules")
 // ingressOf returns o's Ingress view, or false when o is not a typed Ingress.
 func ingressOf(o *manifest.Object) (ingress, bool) {
 	var in ingress
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *networkingv1.Ingress:
 		for _, r := range t.Spec.Rules {
 			in.hosts = append(in.hosts, r.Host)

@@ -40,7 +40,7 @@ spec:
 		Doc:     `Services allowed to be public, written namespace/name; namespace/* allows every Service of a namespace.`,
 	}},
 	Run: func(p *check.Pass) {
-		svc, ok := p.Object.Typed.(*corev1.Service)
+		svc, ok := p.Object.Typed().(*corev1.Service)
 		if !ok || svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
 			return
 		}

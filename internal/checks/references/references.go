@@ -49,7 +49,7 @@ spec:
 	Target: check.PodSpecs,
 	Cross:  true,
 	Run: func(p *check.Pass) {
-		name, path, named := ServiceAccountName(p.Object.PodTemplate)
+		name, path, named := ServiceAccountName(p.Object.PodTemplate())
 		ns := p.Object.Namespace
 		if !named || name == "default" || p.Graph.Get("", "ServiceAccount", ns, name) != nil {
 			return
@@ -140,7 +140,7 @@ func dangling(p *check.Pass, kind string) {
 			templates[t.Name] = true
 		}
 	}
-	for _, r := range PodRefs(o.PodTemplate) {
+	for _, r := range PodRefs(o.PodTemplate()) {
 		if r.Kind != kind || r.Optional || p.Graph.Get("", kind, ns, r.Name) != nil {
 			continue
 		}

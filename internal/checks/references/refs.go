@@ -136,7 +136,7 @@ func ServiceAccountName(pt *manifest.PodTemplate) (string, manifest.Path, bool) 
 
 // ClaimTemplates returns a StatefulSet's volumeClaimTemplates.
 func ClaimTemplates(o *manifest.Object) []corev1.PersistentVolumeClaim {
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *appsv1.StatefulSet:
 		return t.Spec.VolumeClaimTemplates
 	case *appsv1beta2.StatefulSet:

@@ -50,7 +50,7 @@ var StorageClassMissing = &check.Check{
 	Target: check.Target{
 		Desc: "PersistentVolumeClaim, StatefulSet volumeClaimTemplates, ephemeral volumes of objects with a pod spec",
 		Match: func(o *manifest.Object) bool {
-			return o.PodTemplate != nil || o.Kind == "PersistentVolumeClaim" && o.Group() == ""
+			return o.HasPodTemplate() || o.Kind == "PersistentVolumeClaim" && o.Group() == ""
 		},
 	},
 	Options: []check.Option{{
@@ -69,7 +69,7 @@ var StorageClassMissing = &check.Check{
 				what, name)
 		}
 		o := p.Object
-		if t, ok := o.Typed.(*corev1.PersistentVolumeClaim); ok {
+		if t, ok := o.Typed().(*corev1.PersistentVolumeClaim); ok {
 			claim(&t.Spec, &t.ObjectMeta, manifest.NewPath("spec"), manifest.NewPath("metadata"), "PersistentVolumeClaim "+strconv.Quote(o.Name))
 		}
 		tmpls := ClaimTemplates(o)
@@ -78,7 +78,7 @@ var StorageClassMissing = &check.Check{
 			t := &tmpls[i]
 			claim(&t.Spec, &t.ObjectMeta, base.Index(i).Child("spec"), base.Index(i).Child("metadata"), "volumeClaimTemplate "+strconv.Quote(t.Name))
 		}
-		if pt := o.PodTemplate; pt != nil {
+		if pt := o.PodTemplate(); pt != nil {
 			vols := pt.SpecPath.Child("volumes")
 			for i, v := range pt.Spec.Volumes {
 				if v.Ephemeral == nil || v.Ephemeral.VolumeClaimTemplate == nil {

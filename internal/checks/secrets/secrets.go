@@ -49,7 +49,7 @@ var InEnv = &check.Check{
 	}},
 	Run: func(p *check.Pass) {
 		ignore := p.Options.Strings("ignoreSuffixes")
-		for _, c := range check.Containers(p.Object.PodTemplate) {
+		for _, c := range check.Containers(p.Object.PodTemplate()) {
 			for i, e := range c.C.Env {
 				if !isLiteral(e.Value) || !credentialName(e.Name, ignore) {
 					continue
@@ -148,7 +148,7 @@ spec:
           objectType: secret`,
 	Target: check.Kinds("Secret"),
 	Run: func(p *check.Pass) {
-		s, ok := p.Object.Typed.(*corev1.Secret)
+		s, ok := p.Object.Typed().(*corev1.Secret)
 		// Objects read from a live cluster (no source node) are where
 		// Secrets belong; the control plane fills service account tokens.
 		if !ok || p.Object.Node == nil || s.Type == corev1.SecretTypeServiceAccountToken {

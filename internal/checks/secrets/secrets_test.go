@@ -57,14 +57,14 @@ func leaks(msg, v string) bool {
 // decoded.
 func secretValues(o *manifest.Object) []string {
 	var out []string
-	for _, c := range check.Containers(o.PodTemplate) {
+	for _, c := range check.Containers(o.PodTemplate()) {
 		for _, e := range c.C.Env {
 			if e.Value != "" {
 				out = append(out, e.Value)
 			}
 		}
 	}
-	if s, ok := o.Typed.(*corev1.Secret); ok {
+	if s, ok := o.Typed().(*corev1.Secret); ok {
 		for _, v := range s.Data {
 			if len(v) > 0 {
 				out = append(out, string(v), base64.StdEncoding.EncodeToString(v))

@@ -32,7 +32,7 @@ var PrivilegeEscalation = &check.Check{
 		if skipWindows(p) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for _, c := range check.Containers(pt) {
 			sc := check.EffectiveSecurity(pt, c)
 			ape := sc.AllowPrivilegeEscalation
@@ -98,7 +98,7 @@ var CapabilitiesAdded = &check.Check{
 		if skipWindows(p) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for _, c := range check.Containers(pt) {
 			sc := check.EffectiveSecurity(pt, c)
 			caps := sc.Capabilities
@@ -138,7 +138,7 @@ var CapabilitiesNotDropped = &check.Check{
 		if skipWindows(p) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for _, c := range check.Containers(pt) {
 			sc := check.EffectiveSecurity(pt, c)
 			caps := sc.Capabilities
@@ -199,7 +199,7 @@ volumes:
 		if skipWindows(p) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for _, c := range check.Containers(pt) {
 			sc := check.EffectiveSecurity(pt, c)
 			ro := sc.ReadOnlyRootFilesystem
@@ -228,7 +228,7 @@ var HostPort = &check.Check{
 	Example: "ports:\n- containerPort: 8080",
 	Target:  check.PodSpecs,
 	Run: func(p *check.Pass) {
-		for _, c := range check.Containers(p.Object.PodTemplate) {
+		for _, c := range check.Containers(p.Object.PodTemplate()) {
 			for i := range c.C.Ports {
 				port := &c.C.Ports[i]
 				if port.HostPort == 0 {

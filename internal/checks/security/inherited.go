@@ -36,7 +36,7 @@ var RunAsNonRoot = &check.Check{
 		if skipWindows(p) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		var podRoot, podNotNonRoot podWide
 		for _, c := range check.Containers(pt) {
 			sc := check.EffectiveSecurity(pt, c)
@@ -96,7 +96,7 @@ var SeccompProfile = &check.Check{
 		if skipWindows(p) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		var pod podWide
 		for _, c := range check.Containers(pt) {
 			sp := check.EffectiveSecurity(pt, c).SeccompProfile
@@ -135,7 +135,7 @@ var AppArmorUnconfined = &check.Check{
 		if skipWindows(p) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		var pod podWide
 		for _, c := range check.Containers(pt) {
 			ap := check.EffectiveSecurity(pt, c).AppArmor
@@ -190,7 +190,7 @@ var WindowsHostProcess = &check.Check{
     hostProcess: false`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		var pod podWide
 		for _, c := range check.Containers(pt) {
 			hp := check.EffectiveSecurity(pt, c).WindowsHostProcess

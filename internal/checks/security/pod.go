@@ -20,7 +20,7 @@ var HostNamespaces = &check.Check{
 	Example: "spec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false",
 	Target:  check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		s := pt.Spec
 		if s.HostNetwork {
 			p.Report(pt.SpecPath.Child("hostNetwork"), "the pod uses the node's network namespace (hostNetwork: true): it can bind the node's ports and NetworkPolicies cannot reliably apply to it; remove hostNetwork and expose it through a Service")
@@ -48,7 +48,7 @@ var HostPathVolume = &check.Check{
 	Example: "volumes:\n- name: scratch\n  emptyDir: {}",
 	Target:  check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for i := range pt.Spec.Volumes {
 			v := &pt.Spec.Volumes[i]
 			if v.HostPath == nil {
@@ -75,7 +75,7 @@ var ServiceAccountTokenAutomount = &check.Check{
 	Example: "spec:\n  automountServiceAccountToken: false",
 	Target:  check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		if pt.Spec.AutomountServiceAccountToken != nil {
 			return
 		}

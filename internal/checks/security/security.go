@@ -53,7 +53,7 @@ var Privileged = &check.Check{
       drop: ["ALL"]`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for _, c := range check.Containers(pt) {
 			sc := check.EffectiveSecurity(pt, c)
 			if !isTrue(sc.Privileged) {
@@ -74,7 +74,7 @@ var Privileged = &check.Check{
 // spec.os.name: windows the API server rejects them, so the advice could not
 // be followed.
 func skipWindows(p *check.Pass) bool {
-	return check.TargetsWindows(p.Object.PodTemplate.Spec)
+	return check.TargetsWindows(p.Object.PodTemplate().Spec)
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }

@@ -121,7 +121,7 @@ func BenchmarkChecks(b *testing.B) {
 // container list check.Containers builds.
 func TestQuietAllocations(t *testing.T) {
 	o := checktest.Objects(t, quietDoc)[0]
-	budget := testing.AllocsPerRun(100, func() { check.Containers(o.PodTemplate) })
+	budget := testing.AllocsPerRun(100, func() { check.Containers(o.PodTemplate()) })
 	for _, c := range security.Checks {
 		if fs := check.Run(c, o, &check.Settings{}, nil); len(fs) > 0 {
 			t.Fatalf("the quiet object is not quiet: %v", fs)

@@ -36,7 +36,7 @@ type storageClass struct {
 }
 
 func storageClassOf(o *manifest.Object) (storageClass, bool) {
-	switch t := o.Typed.(type) {
+	switch t := o.Typed().(type) {
 	case *storagev1.StorageClass:
 		return storageClass{t.Provisioner, t.Parameters, t.ReclaimPolicy}, true
 	case *storagev1beta1.StorageClass:
@@ -225,7 +225,7 @@ var PVCStorageClass = &check.Check{
       storage: 64Gi`,
 	Target: check.Kinds("PersistentVolumeClaim", "StatefulSet.apps"),
 	Run: func(p *check.Pass) {
-		switch t := p.Object.Typed.(type) {
+		switch t := p.Object.Typed().(type) {
 		case *corev1.PersistentVolumeClaim:
 			claimClass(p, &t.Spec, manifest.NewPath("spec"), "PersistentVolumeClaim "+strconv.Quote(p.Object.Name))
 		case *appsv1.StatefulSet:

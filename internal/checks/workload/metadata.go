@@ -43,7 +43,7 @@ const nameLabel = "app.kubernetes.io/name"
 // ownMeta reports whether the pod template's metadata is the object's own
 // (a Pod), to check it once.
 func ownMeta(o *manifest.Object) bool {
-	_, ok := o.Typed.(*corev1.Pod)
+	_, ok := o.Typed().(*corev1.Pod)
 	return ok
 }
 
@@ -70,7 +70,7 @@ spec:
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
 		o := p.Object
-		pt := o.PodTemplate
+		pt := o.PodTemplate()
 		if v, ok := o.Labels[nameLabel]; !ok {
 			p.Report(manifest.NewPath("metadata", "labels"), "%s has no %s label; add it to metadata.labels", kindName(o), nameLabel)
 		} else if v == "" {
@@ -120,7 +120,7 @@ checks:
 		if missing, n := missingLabels(o.Labels, keys); n > 0 {
 			p.Report(manifest.NewPath("metadata", "labels"), "%s lacks the required %s %s; add %s to metadata.labels", kindName(o), plural(n, "label"), missing, plural(n, "it"))
 		}
-		pt := o.PodTemplate
+		pt := o.PodTemplate()
 		if pt == nil || ownMeta(o) {
 			return
 		}
@@ -188,7 +188,7 @@ spec:
         image: nginx:1.27`,
 	Target: check.Kinds("Pod"),
 	Run: func(p *check.Pass) {
-		pod, ok := p.Object.Typed.(*corev1.Pod)
+		pod, ok := p.Object.Typed().(*corev1.Pod)
 		if !ok || metav1.GetControllerOfNoCopy(pod) != nil || helmTest(pod.Annotations["helm.sh/hook"]) {
 			return
 		}

@@ -29,7 +29,7 @@ var LivenessProbe = &check.Check{
 		if !check.LongRunning(p.Object) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for k := range regular(pt.Spec) {
 			if k.c.LivenessProbe == nil {
 				p.Report(k.path(pt).Child("livenessProbe"), "%s has no liveness probe: if it hangs, nothing restarts it; add livenessProbe", k.describe())
@@ -60,7 +60,7 @@ var ReadinessProbe = &check.Check{
 		if !check.LongRunning(p.Object) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for k := range regular(pt.Spec) {
 			if k.c.ReadinessProbe == nil {
 				p.Report(k.path(pt).Child("readinessProbe"), "%s has no readiness probe: it gets traffic before it is ready and while it fails; add readinessProbe", k.describe())
@@ -98,7 +98,7 @@ var StartupProbe = &check.Check{
       port: 8080`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for k := range runnable(pt.Spec) {
 			if k.kind == check.Init && !k.sidecar {
 				continue // may not have probes: init-container-probe
@@ -132,7 +132,7 @@ var InitContainerProbe = &check.Check{
       port: 15001`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for k := range runnable(pt.Spec) {
 			if k.kind != check.Init || k.sidecar {
 				continue
@@ -171,7 +171,7 @@ var PreStopHook = &check.Check{
 		if !check.LongRunning(p.Object) {
 			return
 		}
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for k := range regular(pt.Spec) {
 			if k.c.Lifecycle == nil || k.c.Lifecycle.PreStop == nil {
 				p.Report(k.path(pt).Child("lifecycle", "preStop"), "%s has no preStop hook: requests still routed to it fail when it stops; add lifecycle.preStop with a short sleep", k.describe())

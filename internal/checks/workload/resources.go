@@ -70,7 +70,7 @@ var ResourceRequests = &check.Check{
       memory: 256Mi`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		spec := pt.Spec
 		for k := range runnable(spec) {
 			cpu := hasRequest(&k.c.Resources, corev1.ResourceCPU) || podRequests(p, spec, corev1.ResourceCPU)
@@ -105,7 +105,7 @@ var MemoryLimit = &check.Check{
       memory: 256Mi`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		spec := pt.Spec
 		if check.TargetsWindows(spec) || podLimits(p, spec, corev1.ResourceMemory) {
 			return
@@ -140,7 +140,7 @@ var WindowsMemoryLimit = &check.Check{
         memory: 1Gi`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		spec := pt.Spec
 		if !check.TargetsWindows(spec) {
 			return
@@ -171,7 +171,7 @@ var CPULimit = &check.Check{
       cpu: "1"`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		spec := pt.Spec
 		if podLimits(p, spec, corev1.ResourceCPU) {
 			return
@@ -203,7 +203,7 @@ var MemoryRequestEqualsLimit = &check.Check{
       memory: 512Mi`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for k := range runnable(pt.Spec) {
 			req, ok := k.c.Resources.Requests[corev1.ResourceMemory]
 			if !ok {
@@ -239,7 +239,7 @@ var CPURequestHigh = &check.Check{
       cpu: 500m`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		for k := range runnable(pt.Spec) {
 			r := &k.c.Resources
 			if q, ok := r.Requests[corev1.ResourceCPU]; ok {
@@ -269,7 +269,7 @@ var RequestsExceedLimits = &check.Check{
     memory: 512Mi`,
 	Target: check.PodSpecs,
 	Run: func(p *check.Pass) {
-		pt := p.Object.PodTemplate
+		pt := p.Object.PodTemplate()
 		spec := pt.Spec
 		for k := range runnable(spec) {
 			for _, name := range exceeding(&k.c.Resources) {
