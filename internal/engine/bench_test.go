@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/kubevet/kubevet/internal/catalog"
+	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/corpus"
 	"github.com/kubevet/kubevet/internal/engine"
 )
@@ -69,6 +70,9 @@ func BenchmarkCheck(b *testing.B) {
 		b.Run(fmt.Sprintf("check-files/n=%d", n), func(b *testing.B) {
 			measure(b, n, func() { runCheck(b, tree, n, 0) })
 		})
+		b.Run(fmt.Sprintf("check-stream-single-object-1core/n=%d", n), func(b *testing.B) {
+			measure(b, n, func() { runChecks(b, stream, n, 1, singleObject()) })
+		})
 	}
 }
 
@@ -104,7 +108,23 @@ func decodeNodes(b *testing.B, file string) {
 }
 
 func runCheck(b *testing.B, path string, n, workers int) {
-	res, err := engine.Check(context.Background(), []string{path}, engine.Options{Checks: catalog.All(), Workers: workers})
+	runChecks(b, path, n, workers, catalog.All())
+}
+
+// singleObject is the catalog without the checks across objects: the
+// engine then keeps nothing between documents.
+func singleObject() []*check.Check {
+	var out []*check.Check
+	for _, c := range catalog.All() {
+		if !c.Cross {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func runChecks(b *testing.B, path string, n, workers int, checks []*check.Check) {
+	res, err := engine.Check(context.Background(), []string{path}, engine.Options{Checks: checks, Workers: workers})
 	if err != nil {
 		b.Fatal(err)
 	}
