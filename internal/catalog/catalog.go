@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/aks"
+	"github.com/kubevet/kubevet/internal/checks/aksjoin"
 	"github.com/kubevet/kubevet/internal/checks/apis"
 	"github.com/kubevet/kubevet/internal/checks/availability"
 	"github.com/kubevet/kubevet/internal/checks/identity"
@@ -39,6 +40,7 @@ var Domains = []Domain{
 	{"storage", "internal/checks/storage", storage.Checks},
 	{"apis", "internal/checks/apis", apis.Checks},
 	{"aks", "internal/checks/aks", aks.Checks},
+	{"aksjoin", "internal/checks/aksjoin", aksjoin.Checks},
 	{"availability", "internal/checks/availability", availability.Checks},
 	{"identity", "internal/checks/identity", identity.Checks},
 	{"references", "internal/checks/references", references.Checks},
