@@ -9,6 +9,7 @@ import (
 	"github.com/kubevet/kubevet/internal/checks/aksjoin"
 	"github.com/kubevet/kubevet/internal/checks/apis"
 	"github.com/kubevet/kubevet/internal/checks/availability"
+	"github.com/kubevet/kubevet/internal/checks/cluster"
 	"github.com/kubevet/kubevet/internal/checks/identity"
 	"github.com/kubevet/kubevet/internal/checks/image"
 	"github.com/kubevet/kubevet/internal/checks/input"
@@ -45,6 +46,7 @@ var Domains = []Domain{
 	{"identity", "internal/checks/identity", identity.Checks},
 	{"references", "internal/checks/references", references.Checks},
 	{"isolation", "internal/checks/isolation", isolation.Checks},
+	{"cluster", "internal/checks/cluster", cluster.Checks},
 }
 
 // All returns every check, in catalog order.
