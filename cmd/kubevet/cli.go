@@ -98,7 +98,7 @@ func newRoot(e *env, argv0 string) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newAKSCmd(e))
-	root.AddCommand(newCheckCmd(e), newChecksCmd(e), newExplainCmd(e), newVersionCmd(e), newConfigCmd(e), newChecklistCmd(e), newPlanCmd(e))
+	root.AddCommand(newCheckCmd(e), newClusterCmd(e), newChecksCmd(e), newExplainCmd(e), newVersionCmd(e), newConfigCmd(e), newChecklistCmd(e), newPlanCmd(e))
 	return root
 }
 
@@ -115,6 +115,9 @@ type checkFlags struct {
 	baseline, baselineWrite string
 	// aks says how AKS configuration is read (aks_cmd.go).
 	aks aksMode
+	// objects, when set, gives the objects to check instead of the paths
+	// (kubevet cluster, cluster_cmd.go).
+	objects func(context.Context, engine.Options) (*engine.Result, error)
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -294,7 +297,13 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := engine.Check(ctx, paths, engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin, Handlers: f.aks.handlers(), Now: f.aks.asOf})
+	opt := engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin, Handlers: f.aks.handlers(), Now: f.aks.asOf}
+	var res *engine.Result
+	if f.objects != nil {
+		res, err = f.objects(ctx, opt)
+	} else {
+		res, err = engine.Check(ctx, paths, opt)
+	}
 	if err != nil {
 		return err
 	}
