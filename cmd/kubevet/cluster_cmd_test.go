@@ -94,6 +94,7 @@ func TestClusterCommand(t *testing.T) {
 		{"no-gitops", "Namespace/kube-system"},
 		{"no-runtime-security", "Namespace/kube-system"},
 		{"pdb-missing", "shop/Deployment/api"},
+		{"kubernetes-dashboard", "kubernetes-dashboard/Deployment/kubernetes-dashboard"},
 	} {
 		if !r.has(want[0], want[1]) {
 			t.Errorf("no %s finding on %s", want[0], want[1])

@@ -65,7 +65,7 @@ func TestScan(t *testing.T) {
 		t.Errorf("notes for %v, want only Secret: %+v", got, res.Notes)
 	}
 	k := byKind(res.Objects)
-	for kind, want := range map[string]int{"Node": 2, "Pod": 6, "Deployment": 2, "ReplicaSet": 2, "PodDisruptionBudget": 1, "ConfigMap": 1} {
+	for kind, want := range map[string]int{"Node": 2, "Pod": 7, "Deployment": 3, "ReplicaSet": 3, "PodDisruptionBudget": 1, "ConfigMap": 1} {
 		n := 0
 		for _, o := range k[kind] {
 			if kind != "ConfigMap" || o.Namespace == "shop" {
@@ -94,7 +94,7 @@ func TestScan(t *testing.T) {
 		// Owned pods keep only where they run; the bare pod is checked whole.
 		switch p := o.Typed().(type) {
 		case *clusterchecks.Placement:
-			if p.NodeName == "" || !strings.HasPrefix(o.Name, "web-") && !strings.HasPrefix(o.Name, "api-") {
+			if p.NodeName == "" || o.Name == "debug" {
 				t.Errorf("placement of %s: %+v", o.Name, p)
 			}
 		case *corev1.Pod:
@@ -121,8 +121,8 @@ func TestScanViewOnly(t *testing.T) {
 		}
 	}
 	k := byKind(res.Objects)
-	if len(k["Pod"]) != 6 || len(k["Deployment"]) != 2 || len(k["Node"]) != 0 {
-		t.Errorf("read %d pods, %d deployments, %d nodes; want 6, 2, 0", len(k["Pod"]), len(k["Deployment"]), len(k["Node"]))
+	if len(k["Pod"]) != 7 || len(k["Deployment"]) != 3 || len(k["Node"]) != 0 {
+		t.Errorf("read %d pods, %d deployments, %d nodes; want 7, 3, 0", len(k["Pod"]), len(k["Deployment"]), len(k["Node"]))
 	}
 }
 

@@ -244,6 +244,7 @@ func Populate(ctx context.Context, cs kubernetes.Interface, s Scale) error {
 //   - namespace shop with Deployments web (2 pods, both on aks-system-1,
 //     with a PDB) and api (3 pods over both nodes), their ReplicaSets,
 //     Services, a ConfigMap and a Secret;
+//   - the Kubernetes dashboard (1 pod on aks-user-1) in its namespace;
 //   - a Pod without owner, debug, in namespace default.
 func Fixture(ctx context.Context, cs kubernetes.Interface, clusterRoleFile string) error {
 	role, err := ApplyClusterRole(ctx, cs, clusterRoleFile)
@@ -266,6 +267,10 @@ func Fixture(ctx context.Context, cs kubernetes.Interface, clusterRoleFile strin
 		},
 		func() error {
 			return App{Namespace: "shop", Name: "api", Replicas: 3, Nodes: []string{"aks-user-1", "aks-user-1", "aks-system-1"}}.Create(ctx, cs)
+		},
+		func() error { return Namespace(ctx, cs, "kubernetes-dashboard") },
+		func() error {
+			return App{Namespace: "kubernetes-dashboard", Name: "kubernetes-dashboard", Replicas: 1, Nodes: []string{"aks-user-1"}, Image: "docker.io/kubernetesui/dashboard:v2.7.0"}.Create(ctx, cs)
 		},
 		func() error {
 			_, err := cs.CoreV1().ConfigMaps("shop").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "settings"}, Data: map[string]string{"k": "v"}}, metav1.CreateOptions{})
