@@ -95,6 +95,7 @@ func TestClusterCommand(t *testing.T) {
 		{"no-runtime-security", "Namespace/kube-system"},
 		{"pdb-missing", "shop/Deployment/api"},
 		{"kubernetes-dashboard", "kubernetes-dashboard/Deployment/kubernetes-dashboard"},
+		{"privileged-container", "shop/Rollout/canary"},
 	} {
 		if !r.has(want[0], want[1]) {
 			t.Errorf("no %s finding on %s", want[0], want[1])
@@ -144,7 +145,7 @@ func TestClusterViewOnly(t *testing.T) {
 		}
 	}
 	slices.Sort(forbidden)
-	want := []string{"ClusterRole.rbac.authorization.k8s.io", "ClusterRoleBinding.rbac.authorization.k8s.io", "Node", "Role.rbac.authorization.k8s.io", "RoleBinding.rbac.authorization.k8s.io", "Secret"}
+	want := []string{"2 custom kinds", "ClusterRole.rbac.authorization.k8s.io", "ClusterRoleBinding.rbac.authorization.k8s.io", "Node", "Role.rbac.authorization.k8s.io", "RoleBinding.rbac.authorization.k8s.io", "Secret"}
 	if !slices.Equal(forbidden, want) || len(r.Notes) != len(want) {
 		t.Errorf("forbidden notes for %v (%d notes), want %v", forbidden, len(r.Notes), want)
 	}

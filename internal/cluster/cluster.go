@@ -10,10 +10,12 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -21,8 +23,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -116,6 +120,10 @@ func Scan(ctx context.Context, cfg *rest.Config, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
 	if opt.PageSize <= 0 {
 		opt.PageSize = 500
 	}
@@ -129,7 +137,8 @@ func Scan(ctx context.Context, cfg *rest.Config, opt Options) (*Result, error) {
 	}
 	res.ServerVersion = v.GitVersion
 
-	kinds := Kinds(md)
+	kinds := append(Kinds(md), customKinds(cs.Discovery(), dyn)...)
+	var forbiddenCustom []string
 	var (
 		mu      sync.Mutex
 		perKind = make([][]*manifest.Object, len(kinds))
@@ -163,8 +172,12 @@ func Scan(ctx context.Context, cfg *rest.Config, opt Options) (*Result, error) {
 			switch {
 			case err == nil:
 				perKind[i] = objs
+			case k.custom && apierrors.IsForbidden(err):
+				forbiddenCustom = append(forbiddenCustom, k.Name())
 			case apierrors.IsForbidden(err):
 				res.Notes = append(res.Notes, Note{Kind: k.Name(), Message: fmt.Sprintf("%s not checked: forbidden (the identity may not list %s)", k.Name(), k.Resource)})
+			case errors.As(err, new(decodeError)):
+				res.Notes = append(res.Notes, Note{Kind: k.Name(), Message: fmt.Sprintf("%s not checked: %v", k.Name(), err)})
 			case apierrors.IsNotFound(err):
 				res.Notes = append(res.Notes, Note{Kind: k.Name(), Message: fmt.Sprintf("%s not checked: the API server does not serve %s", k.Name(), k.GVK.GroupVersion())})
 			case first == nil:
@@ -178,6 +191,10 @@ func Scan(ctx context.Context, cfg *rest.Config, opt Options) (*Result, error) {
 	}
 	if first != nil {
 		return nil, first
+	}
+	if len(forbiddenCustom) > 0 {
+		sort.Strings(forbiddenCustom)
+		res.Notes = append(res.Notes, Note{Kind: "~custom", Message: fmt.Sprintf("%d custom kinds not checked: forbidden (%s); grant get and list on those that carry pod templates to check them", len(forbiddenCustom), strings.Join(forbiddenCustom, ", "))})
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -205,17 +222,35 @@ func listAll(ctx context.Context, cs kubernetes.Interface, k Kind, opt Options, 
 		if err != nil {
 			return nil, err
 		}
-		return []*manifest.Object{convert(k.GVK, o)}, nil
+		obj, err := convert(k.GVK, o)
+		if err != nil {
+			return nil, err
+		}
+		return []*manifest.Object{obj}, nil
 	}
 	var out []*manifest.Object
 	lo := metav1.ListOptions{Limit: opt.PageSize}
+	probe := k.custom && !wholeCustomKinds[k.Name()]
+	if probe {
+		lo.Limit = 1 // one object tells whether the kind carries pod templates
+	}
 	for {
 		items, cont, err := k.list(ctx, cs, ns, lo)
 		if err != nil {
 			return nil, err
 		}
+		if probe {
+			if len(items) == 0 || !hasPodTemplate(items[0]) {
+				return nil, nil
+			}
+			probe, lo.Limit = false, opt.PageSize
+		}
 		for _, it := range items {
-			out = append(out, convert(k.GVK, it))
+			o, err := convert(k.GVK, it)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
 		}
 		seen(len(items))
 		if cont == "" {
@@ -227,7 +262,17 @@ func listAll(ctx context.Context, cs kubernetes.Interface, k Kind, opt Options, 
 
 // convert drops what no check reads (managed fields, the last applied
 // configuration, status but for the parts checks use) and makes the object.
-func convert(gvk schema.GroupVersionKind, obj runtime.Object) *manifest.Object {
+func convert(gvk schema.GroupVersionKind, obj runtime.Object) (*manifest.Object, error) {
+	if u, ok := obj.(*unstructured.Unstructured); ok {
+		unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
+		unstructured.RemoveNestedField(u.Object, "metadata", "annotations", lastApplied)
+		unstructured.RemoveNestedField(u.Object, "status")
+		o, err := manifest.FromUnstructured(u.Object)
+		if err != nil {
+			return nil, decodeError{err}
+		}
+		return o, nil
+	}
 	if m, ok := obj.(metav1.Object); ok {
 		m.SetManagedFields(nil)
 		if a := m.GetAnnotations(); a != nil {
@@ -250,7 +295,14 @@ func convert(gvk schema.GroupVersionKind, obj runtime.Object) *manifest.Object {
 			obj = &clusterchecks.Placement{ObjectMeta: t.ObjectMeta}
 		}
 	}
-	return manifest.FromTyped(gvk, obj)
+	return manifest.FromTyped(gvk, obj), nil
 }
+
+// decodeError says a custom object could not be read as kubevet reads
+// manifests.
+type decodeError struct{ err error }
+
+func (e decodeError) Error() string { return e.err.Error() }
+func (e decodeError) Unwrap() error { return e.err }
 
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"

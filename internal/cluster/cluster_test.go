@@ -76,6 +76,11 @@ func TestScan(t *testing.T) {
 			t.Errorf("%d %s objects, want %d", n, kind, want)
 		}
 	}
+	// Custom kinds: the Rollout carries a pod template and is read; the
+	// Widget does not, and is left after one object.
+	if len(k["Rollout"]) != 1 || k["Rollout"][0].PodTemplate() == nil || len(k["Widget"]) != 0 {
+		t.Errorf("read %d Rollouts, %d Widgets; want 1 with its pod template, 0", len(k["Rollout"]), len(k["Widget"]))
+	}
 	for _, ns := range []string{"default", "kube-system", "shop"} {
 		if !slices.ContainsFunc(k["Namespace"], func(o *manifest.Object) bool { return o.Name == ns }) {
 			t.Errorf("namespace %s not listed", ns)
@@ -111,9 +116,12 @@ func TestScan(t *testing.T) {
 // not list are reported once each, and everything else is read.
 func TestScanViewOnly(t *testing.T) {
 	res := scan(t, testserver.ViewerToken, cluster.Options{})
-	want := []string{"ClusterRole.rbac.authorization.k8s.io", "ClusterRoleBinding.rbac.authorization.k8s.io", "Node", "Role.rbac.authorization.k8s.io", "RoleBinding.rbac.authorization.k8s.io", "Secret"}
+	want := []string{"ClusterRole.rbac.authorization.k8s.io", "ClusterRoleBinding.rbac.authorization.k8s.io", "Node", "Role.rbac.authorization.k8s.io", "RoleBinding.rbac.authorization.k8s.io", "Secret", "~custom"}
 	if got := notes(res); !slices.Equal(got, want) {
 		t.Errorf("notes for %v, want %v", got, want)
+	}
+	if m := res.Notes[len(res.Notes)-1].Message; !strings.HasPrefix(m, "2 custom kinds not checked: forbidden (Rollout.argoproj.io, Widget.example.com)") {
+		t.Errorf("custom kinds note %q", m)
 	}
 	for _, n := range res.Notes {
 		if !strings.Contains(n.Message, "not checked: forbidden") {

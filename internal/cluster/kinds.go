@@ -21,7 +21,10 @@ type Kind struct {
 	GVK        schema.GroupVersionKind
 	Resource   string
 	Namespaced bool
-	list       func(ctx context.Context, cs kubernetes.Interface, ns string, o metav1.ListOptions) ([]runtime.Object, string, error)
+	// custom kinds are listed only when their first object carries a pod
+	// template (see customKinds).
+	custom bool
+	list   func(ctx context.Context, cs kubernetes.Interface, ns string, o metav1.ListOptions) ([]runtime.Object, string, error)
 }
 
 // Name is Kind or Kind.group, as in the check targets.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,8 +14,11 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 )
 
@@ -245,8 +249,12 @@ func Populate(ctx context.Context, cs kubernetes.Interface, s Scale) error {
 //     with a PDB) and api (3 pods over both nodes), their ReplicaSets,
 //     Services, a ConfigMap and a Secret;
 //   - the Kubernetes dashboard (1 pod on aks-user-1) in its namespace;
-//   - a Pod without owner, debug, in namespace default.
-func Fixture(ctx context.Context, cs kubernetes.Interface, clusterRoleFile string) error {
+//   - a Pod without owner, debug, in namespace default;
+//   - custom kinds: an argoproj.io Rollout canary in shop whose pod
+//     template runs privileged, and an example.com Widget without pod
+//     template; KubevetUser may list both.
+
+func Fixture(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface, clusterRoleFile string) error {
 	role, err := ApplyClusterRole(ctx, cs, clusterRoleFile)
 	if err != nil {
 		return err
@@ -293,6 +301,78 @@ func Fixture(ctx context.Context, cs kubernetes.Interface, clusterRoleFile strin
 			return err
 		}
 	}
+	return customFixture(ctx, cs, dyn)
+}
+
+// crd defines a namespaced custom kind that keeps whatever fields it is given.
+func crd(group, kind, plural string) *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+		"metadata": map[string]any{"name": plural + "." + group},
+		"spec": map[string]any{
+			"group": group, "scope": "Namespaced",
+			"names": map[string]any{"plural": plural, "singular": strings.ToLower(kind), "kind": kind, "listKind": kind + "List"},
+			"versions": []any{map[string]any{
+				"name": "v1alpha1", "served": true, "storage": true,
+				"schema": map[string]any{"openAPIV3Schema": map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+			}},
+		},
+	}}
+}
+
+func customFixture(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface) error {
+	crds := dyn.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
+	for _, c := range []*unstructured.Unstructured{crd("argoproj.io", "Rollout", "rollouts"), crd("example.com", "Widget", "widgets")} {
+		if _, err := crds.Create(ctx, c, metav1.CreateOptions{}); err != nil {
+			return fmt.Errorf("CRD %s: %w", c.GetName(), err)
+		}
+	}
+	if _, err := cs.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: "kubevet-custom-reader"},
+		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"argoproj.io", "example.com"}, Resources: []string{"rollouts", "widgets"}, Verbs: []string{"get", "list"}}},
+	}, metav1.CreateOptions{}); err != nil {
+		return err
+	}
+	if err := Bind(ctx, cs, KubevetUser, "kubevet-custom-reader"); err != nil {
+		return err
+	}
+	objs := []struct {
+		gvr schema.GroupVersionResource
+		obj map[string]any
+	}{
+		{schema.GroupVersionResource{Group: "argoproj.io", Version: "v1alpha1", Resource: "rollouts"}, map[string]any{
+			"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+			"metadata": map[string]any{"name": "canary", "namespace": "shop"},
+			"spec": map[string]any{
+				"replicas": int64(2),
+				"selector": map[string]any{"matchLabels": map[string]any{"app": "canary"}},
+				"template": map[string]any{
+					"metadata": map[string]any{"labels": map[string]any{"app": "canary"}},
+					"spec": map[string]any{"containers": []any{map[string]any{
+						"name": "app", "image": "nginx:1.27", "securityContext": map[string]any{"privileged": true},
+					}}},
+				},
+			},
+		}},
+		{schema.GroupVersionResource{Group: "example.com", Version: "v1alpha1", Resource: "widgets"}, map[string]any{
+			"apiVersion": "example.com/v1alpha1", "kind": "Widget",
+			"metadata": map[string]any{"name": "w", "namespace": "shop"},
+			"spec":     map[string]any{"size": int64(3)},
+		}},
+	}
+	// A new CRD is served once it is established: retry until then.
+	for _, o := range objs {
+		var err error
+		for range 100 {
+			if _, err = dyn.Resource(o.gvr).Namespace("shop").Create(ctx, &unstructured.Unstructured{Object: o.obj}, metav1.CreateOptions{}); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.gvr.Resource, err)
+		}
+	}
 	return nil
 }
 
@@ -327,8 +407,13 @@ func (s *Shared) Get(t interface {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		cs, err := kubernetes.NewForConfig(s.srv.Config(AdminToken))
+		if err != nil {
+			s.err = err
+			return
+		}
+		dyn, err := dynamic.NewForConfig(s.srv.Config(AdminToken))
 		if err == nil {
-			err = Fixture(ctx, cs, s.ClusterRoleFile)
+			err = Fixture(ctx, cs, dyn, s.ClusterRoleFile)
 		}
 		s.err = err
 	})

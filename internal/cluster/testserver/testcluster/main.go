@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubevet/kubevet/internal/cluster/testserver"
@@ -63,7 +64,11 @@ func run(kubeconfig, role string, fixture bool, s testserver.Scale) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	if err := testserver.Fixture(ctx, cs, role); err != nil {
+	dyn, err := dynamic.NewForConfig(srv.Config(testserver.AdminToken))
+	if err != nil {
+		return err
+	}
+	if err := testserver.Fixture(ctx, cs, dyn, role); err != nil {
 		return err
 	}
 	if !fixture {
