@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubevet/kubevet/internal/catalog"
 	"github.com/kubevet/kubevet/internal/checklist"
+	"github.com/kubevet/kubevet/internal/cluster"
 	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/engine"
 	"github.com/kubevet/kubevet/internal/rules"
@@ -28,6 +29,9 @@ type checklistFlags struct {
 	attestations string
 	date         string
 	profile      string
+	// cluster checks a live cluster instead of paths.
+	cluster bool
+	access  cluster.Access
 }
 
 func newChecklistCmd(e *env) *cobra.Command {
@@ -48,6 +52,9 @@ Exit status: 0 when the checklist was written, 2 for usage errors and for
 errors in the configuration or attestation file.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.cluster && len(args) > 0 {
+				return usageError{errors.New("--cluster reads the cluster, not paths: give one or the other")}
+			}
 			if len(args) == 0 {
 				args = []string{"."}
 			}
@@ -60,6 +67,9 @@ errors in the configuration or attestation file.`,
 	fl.StringVar(&f.attestations, "attestations", "", "attestation file (default: "+checklist.FileName+" in the checked path's folder or a parent)")
 	fl.StringVar(&f.date, "date", "", "day attestations and exemptions expire against, YYYY-MM-DD (default today)")
 	fl.StringVar(&f.profile, "profile", "", "rule profile: production, regulated, dev (default production)")
+	fl.BoolVar(&f.cluster, "cluster", false, "the checklist of a live cluster (read-only, as kubevet cluster) instead of paths")
+	fl.StringVar(&f.access.Kubeconfig, "kubeconfig", "", "with --cluster: kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)")
+	fl.StringVar(&f.access.Context, "context", "", "with --cluster: kubeconfig context (default: the current context)")
 	return cmd
 }
 
@@ -137,10 +147,17 @@ func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) 
 	}
 
 	checks, counter := checklist.Instrument(catalog.All())
-	res, err := engine.Check(cmd.Context(), paths, engine.Options{
+	opt := engine.Options{
 		Config: cfg, Checks: checks, Stdin: e.stdin, Now: day,
 		Handlers: counter.Handlers(checklistHandlers()),
-	})
+	}
+	var res *engine.Result
+	if f.cluster {
+		res, err = checkCluster(cmd.Context(), f.access, cluster.Options{}, "", opt)
+		paths = []string{"cluster"}
+	} else {
+		res, err = engine.Check(cmd.Context(), paths, opt)
+	}
 	if err != nil {
 		return err
 	}
@@ -153,6 +170,7 @@ func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) 
 		Catalog: catalog.All(), Rules: rules.All(), Result: res,
 		Ran: counter.Ran(), HandledFiles: counter.HandledFiles(), Enabled: cfg.Enabled,
 		Attestations: atts, AttestationsFile: attPath, Paths: paths, Date: day,
+		LiveCluster: f.cluster,
 	})
 	for _, o := range outs {
 		if o.file == "" {

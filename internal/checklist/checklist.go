@@ -79,6 +79,8 @@ type Input struct {
 	Paths []string
 	// Date is the day attestations expire against.
 	Date time.Time
+	// LiveCluster says the objects were read from a live cluster.
+	LiveCluster bool
 }
 
 // Model is the checklist.
@@ -101,6 +103,9 @@ type Inputs struct {
 	// (C items).
 	Manifests        bool `json:"manifests"`
 	AKSConfiguration bool `json:"aksConfiguration"`
+	// LiveCluster is true when the objects were read from a cluster (L
+	// items can be checked).
+	LiveCluster bool `json:"liveCluster"`
 }
 
 // Coverage counts items. Items = Passing + Failing + Attested +
@@ -210,6 +215,7 @@ func Build(in Input) *Model {
 		Files: res.Files, Documents: res.Documents, Objects: res.Objects,
 		Manifests:        res.Objects > 0,
 		AKSConfiguration: in.HandledFiles > 0 || aksFindings,
+		LiveCluster:      in.LiveCluster,
 	}
 	// ran says whether a check could run on this input.
 	ran := func(c *check.Check) bool {
@@ -242,7 +248,7 @@ func Build(in Input) *Model {
 	for i := range in.Attestations {
 		attested[in.Attestations[i].Item] = &in.Attestations[i]
 	}
-	present := map[string]bool{"M": m.Inputs.Manifests, "C": m.Inputs.AKSConfiguration}
+	present := map[string]bool{"M": m.Inputs.Manifests, "C": m.Inputs.AKSConfiguration, "L": m.Inputs.LiveCluster}
 
 	index := map[string]int{}
 	for _, r := range in.Rules {

@@ -66,6 +66,10 @@ func (m *Model) InputsLine() string {
 		}
 		return "no"
 	}
+	if in.LiveCluster {
+		return fmt.Sprintf("%s from a live cluster; AKS configuration: %s; other Azure resources: not read",
+			plural(in.Objects, "object"), yes(in.AKSConfiguration))
+	}
 	return fmt.Sprintf("%s, %s, %s; manifests: %s; AKS configuration: %s; live cluster and other Azure resources: not read",
 		plural(in.Files, "file"), plural(in.Documents, "document"), plural(in.Objects, "object"), yes(in.Manifests), yes(in.AKSConfiguration))
 }
