@@ -12,8 +12,8 @@ import (
 // What stays: metadata (names, labels, annotations, owner references),
 // selectors, replicas, and in pod specs the service account, volumes,
 // image pull secrets, host namespaces, node selection, affinity and
-// topology spread, and per container its name, image, ports, env and
-// envFrom references and resources.
+// topology spread, and per container its name, image, command and
+// arguments, ports, env and envFrom references and resources.
 func slim(o runtime.Object) {
 	if m, ok := o.(metav1.Object); ok {
 		m.SetManagedFields(nil)
@@ -64,7 +64,8 @@ func slimPod(s *corev1.PodSpec) {
 }
 
 func slimContainer(c *corev1.Container) {
-	c.Command, c.Args = nil, nil
+	// Command and Args stay: checks read controllers' flags (ingress-nginx's
+	// --enable-ssl-passthrough).
 	c.LivenessProbe, c.ReadinessProbe, c.StartupProbe = nil, nil, nil
 	c.Lifecycle = nil
 	c.SecurityContext = nil

@@ -14,4 +14,5 @@ var Checks = []*check.Check{
 	IngressHostAllowed,
 	IngressTLS,
 	IngressBackendProtocol,
+	SSLPassthrough,
 }
