@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/kubevet/kubevet/internal/aks"
@@ -16,9 +13,6 @@ type aksMode struct {
 	// force reads every JSON file as AKS configuration (kubevet aks); by
 	// default only files whose content is AKS configuration are.
 	force bool
-	// asOf is the date the run checks against (support calendars), zero
-	// for now.
-	asOf time.Time
 }
 
 // handlers returns the engine handlers for AKS configuration: JSON (az aks
@@ -30,7 +24,6 @@ func (m aksMode) handlers() []engine.Handler {
 
 func newAKSCmd(e *env) *cobra.Command {
 	var f checkFlags
-	var asOf string
 	cmd := &cobra.Command{
 		Use:   "aks FILE...",
 		Short: "Check AKS cluster configuration (az aks show, ARM, Terraform)",
@@ -48,17 +41,9 @@ Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.aks.force = true
-			if asOf != "" {
-				t, err := time.Parse("2006-01-02", asOf)
-				if err != nil {
-					return usageError{fmt.Errorf("--as-of %q is not a date like 2026-08-05", asOf)}
-				}
-				f.aks.asOf = t
-			}
 			return runCheck(cmd.Context(), e, f, args)
 		},
 	}
 	addCheckFlags(cmd, &f)
-	cmd.Flags().StringVar(&asOf, "as-of", "", "check against this date (YYYY-MM-DD) instead of today")
 	return cmd
 }

@@ -42,8 +42,13 @@ func TestAKSCommand(t *testing.T) {
 	if !found {
 		t.Errorf("want aks-kubernetes-rbac at line 76 in %s", out)
 	}
-	if code, _, _ := runAKS(t, "check", "--as-of", "2026-11-23", bad); code != exitUsage {
-		t.Errorf("--as-of belongs to kubevet aks only; exit %d", code)
+	// --as-of is common to check, aks and cluster; a malformed date is a
+	// usage error.
+	if code, _, _ := runAKS(t, "check", "--as-of", "2026-11-23", bad); code != exitFindings {
+		t.Errorf("check --as-of: exit %d", code)
+	}
+	if code, _, _ := runAKS(t, "check", "--as-of", "23/11/2026", bad); code != exitUsage {
+		t.Errorf("check --as-of with a bad date: exit %d", code)
 	}
 	if code, out, _ := runAKS(t, "check", "--fail-on", "none", "../../internal/aks/testdata/tf-v4-bad"); code != exitOK || !strings.Contains(out, "aks-subnet-size") {
 		t.Errorf("check must read Terraform folders: exit %d\n%s", code, out)

@@ -109,6 +109,7 @@ type checkFlags struct {
 	version    string
 	namespace  string
 	profile    string
+	asOf       string
 	nsChecks   string
 	noColor    bool
 	// baseline drops the findings it records; baselineWrite records them.
@@ -146,6 +147,7 @@ Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 // addCheckFlags registers the flags of a checking run (check, aks).
 func addCheckFlags(cmd *cobra.Command, f *checkFlags) {
 	fl := cmd.Flags()
+	fl.StringVar(&f.asOf, "as-of", "", "check against this date (YYYY-MM-DD) instead of today: support calendars, exemption expiry; for reproducible runs")
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "output format: "+strings.Join(report.Names(), ", ")+" (FORMAT or FORMAT=FILE; repeatable)")
 	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that fails the run: error, warning, info, none (default error)")
 	fl.StringVar(&f.configPath, "config", "", "configuration file (default: "+config.FileName+" in the checked path's folder or a parent)")
@@ -297,7 +299,13 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	opt := engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin, Handlers: f.aks.handlers(), Now: f.aks.asOf}
+	var asOf time.Time
+	if f.asOf != "" {
+		if asOf, err = time.Parse(time.DateOnly, f.asOf); err != nil {
+			return usageError{fmt.Errorf("--as-of %q is not a date like 2026-08-05", f.asOf)}
+		}
+	}
+	opt := engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin, Handlers: f.aks.handlers(), Now: asOf}
 	var res *engine.Result
 	if f.objects != nil {
 		res, err = f.objects(ctx, opt)
