@@ -30,7 +30,8 @@ var InEnv = &check.Check{
 	Severity: check.Error,
 	Refs:     []string{"IAM-09"},
 	Why: "A password, token or key written in env[].value sits in plain text in your repository, in the object the API server stores, " +
-		"and in the output of kubectl get and describe for anyone who can read the workload.",
+		"and in the output of kubectl get and describe for anyone who can read the workload. " +
+		"Variables whose value is a switch (true, false, yes, no, on, off, 0, 1), such as MYSQL_ALLOW_EMPTY_PASSWORD=1, hold no credential and are not reported.",
 	Fix: "Keep the credential in Azure Key Vault and mount it with the Secrets Store CSI driver (optionally synced to a Secret), " +
 		"then read it with env[].valueFrom.secretKeyRef or from the mounted file. Better still, use Microsoft Entra Workload ID and no credential at all.",
 	Example: `env:
@@ -51,7 +52,7 @@ var InEnv = &check.Check{
 		ignore := p.Options.Strings("ignoreSuffixes")
 		for _, c := range check.Containers(p.Object.PodTemplate()) {
 			for i, e := range c.C.Env {
-				if !isLiteral(e.Value) || !credentialName(e.Name, ignore) {
+				if !isLiteral(e.Value) || isSwitch(e.Value) || !credentialName(e.Name, ignore) {
 					continue
 				}
 				// Never print e.Value, nor anything derived from it.
@@ -84,6 +85,22 @@ func credentialName(name string, ignoreSuffixes []string) bool {
 	}
 	return true
 }
+
+// switches are values that turn a setting on or off: a variable such as
+// MYSQL_ALLOW_EMPTY_PASSWORD=1 or ALLOW_EMPTY_PASSWORD=yes names a password
+// but holds none.
+var switches = setOf("true", "false", "yes", "no", "on", "off", "y", "n", "0", "1", "enabled", "disabled")
+
+func setOf(s ...string) map[string]bool {
+	m := make(map[string]bool, len(s))
+	for _, v := range s {
+		m[v] = true
+	}
+	return m
+}
+
+// isSwitch reports whether an env value is a switch, not a credential.
+func isSwitch(v string) bool { return switches[strings.ToLower(strings.TrimSpace(v))] }
 
 // isLiteral reports whether an env value is a literal: not empty and not
 // only $(VAR) references, which the kubelet expands from other variables.
