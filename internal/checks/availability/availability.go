@@ -41,7 +41,7 @@ type Scaler struct {
 	Min int32
 }
 
-// ScalersOf returns the HPAs (autoscaling/v2 and v1) and KEDA ScaledObjects
+// ScalersOf returns the HPAs (autoscaling/v2, v1 and the v2beta versions) and KEDA ScaledObjects
 // of the workload's namespace whose scaleTargetRef names it. The targets of
 // every autoscaler are indexed once per graph.
 func ScalersOf(g *graph.Graph, w *manifest.Object) []Scaler {
@@ -86,7 +86,7 @@ func buildScalerIndex(g *graph.Graph) any {
 		idx[k] = append(idx[k], r)
 	}
 	for _, h := range g.Kind("autoscaling", "HorizontalPodAutoscaler") {
-		switch t := h.Typed().(type) {
+		switch t := hpaOf(h).(type) {
 		case *autoscalingv2.HorizontalPodAutoscaler:
 			r := t.Spec.ScaleTargetRef
 			add(Scaler{Object: h, Min: minOr1(t.Spec.MinReplicas)}, r.APIVersion, r.Kind, r.Name)

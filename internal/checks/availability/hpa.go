@@ -8,6 +8,7 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	kjson "sigs.k8s.io/json"
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/graph"
@@ -54,6 +55,71 @@ spec:
 	},
 }
 
+// hpaOf returns the HPA o in its typed autoscaling/v2 or v1 form. HPAs of
+// autoscaling/v2beta2 and v2beta1 (served up to Kubernetes 1.25 and still
+// common in repositories), which k8s.io/api no longer carries and kubevet
+// reads as custom kinds, are read into the autoscaling/v2 type: their
+// scaleTargetRef, minReplicas and maxReplicas are the same fields, v2beta2's
+// metrics are v2's, and v2beta1's resource metrics (targetAverageUtilization
+// or targetAverageValue) are converted. Whether the version is still served
+// is api-removed's business.
+func hpaOf(o *manifest.Object) any {
+	switch t := o.Typed().(type) {
+	case *autoscalingv2.HorizontalPodAutoscaler, *autoscalingv1.HorizontalPodAutoscaler:
+		return t
+	}
+	if o.Kind != "HorizontalPodAutoscaler" || (o.APIVersion != "autoscaling/v2beta2" && o.APIVersion != "autoscaling/v2beta1") {
+		return nil
+	}
+	data := o.JSON()
+	var h autoscalingv2.HorizontalPodAutoscaler
+	if data == nil || kjson.UnmarshalCaseSensitivePreserveInts(data, &h) != nil {
+		return nil
+	}
+	if o.APIVersion == "autoscaling/v2beta1" {
+		var b v2beta1HPA
+		if kjson.UnmarshalCaseSensitivePreserveInts(data, &b) != nil {
+			return nil
+		}
+		h.Spec.Metrics = make([]autoscalingv2.MetricSpec, len(b.Spec.Metrics))
+		for i, m := range b.Spec.Metrics {
+			h.Spec.Metrics[i].Type = autoscalingv2.MetricSourceType(m.Type)
+			if r := m.Resource; r != nil {
+				h.Spec.Metrics[i].Resource = &autoscalingv2.ResourceMetricSource{Name: r.Name, Target: r.target()}
+			}
+			if r := m.ContainerResource; r != nil {
+				h.Spec.Metrics[i].ContainerResource = &autoscalingv2.ContainerResourceMetricSource{Name: r.Name, Container: r.Container, Target: r.target()}
+			}
+		}
+	}
+	return &h
+}
+
+// v2beta1HPA holds the resource metrics of an autoscaling/v2beta1 HPA,
+// written differently from v2's.
+type v2beta1HPA struct {
+	Spec struct {
+		Metrics []struct {
+			Type              string           `json:"type"`
+			Resource          *v2beta1Resource `json:"resource"`
+			ContainerResource *v2beta1Resource `json:"containerResource"`
+		} `json:"metrics"`
+	} `json:"spec"`
+}
+
+type v2beta1Resource struct {
+	Name                     corev1.ResourceName `json:"name"`
+	Container                string              `json:"container"`
+	TargetAverageUtilization *int32              `json:"targetAverageUtilization"`
+}
+
+func (r *v2beta1Resource) target() autoscalingv2.MetricTarget {
+	if r.TargetAverageUtilization != nil {
+		return autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: r.TargetAverageUtilization}
+	}
+	return autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType}
+}
+
 // hpaRef is an HPA's scaleTargetRef, of either version.
 type hpaRef struct {
 	APIVersion, Kind, Name string
@@ -77,7 +143,7 @@ func (r hpaRef) group() string {
 }
 
 func hpaRefOf(o *manifest.Object) (hpaRef, bool) {
-	switch t := o.Typed().(type) {
+	switch t := hpaOf(o).(type) {
 	case *autoscalingv2.HorizontalPodAutoscaler:
 		r := t.Spec.ScaleTargetRef
 		return hpaRef{r.APIVersion, r.Kind, r.Name}, true
@@ -168,7 +234,7 @@ type resourceMetric struct {
 // request. autoscaling/v2 without metrics, and autoscaling/v1 without
 // targetCPUUtilizationPercentage, default to 80% CPU utilization.
 func utilizationMetrics(o *manifest.Object) []resourceMetric {
-	switch t := o.Typed().(type) {
+	switch t := hpaOf(o).(type) {
 	case *autoscalingv2.HorizontalPodAutoscaler:
 		base := manifest.NewPath("spec", "metrics")
 		if len(t.Spec.Metrics) == 0 {
