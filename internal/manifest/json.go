@@ -197,6 +197,11 @@ func keyString(k *yaml.Node) (string, error) {
 }
 
 func (w *jsonWriter) scalar(n *yaml.Node) {
+	if b, ok := yaml11Bool(n); ok {
+		// The JSON kubectl would send (see yaml11Bool).
+		w.b = strconv.AppendBool(w.b, b)
+		return
+	}
 	switch n.Tag {
 	case "!!null":
 		w.b = append(w.b, "null"...)

@@ -100,7 +100,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if null {
 			return
 		}
-		if n.Kind != yaml.ScalarNode || n.Tag == "!!bool" {
+		if !isString(n) && n.Tag != "!!int" && n.Tag != "!!float" {
 			d.typeError(n, pos, t)
 			return
 		}
@@ -121,7 +121,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 				return
 			}
 			v.Set(reflect.ValueOf(intstr.FromInt32(int32(i))))
-		case n.Kind == yaml.ScalarNode && isStringTag(n.Tag):
+		case isString(n):
 			v.Set(reflect.ValueOf(intstr.FromString(n.Value)))
 		default:
 			d.typeError(n, pos, t)
@@ -131,7 +131,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if null {
 			return
 		}
-		if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+		if !isString(n) {
 			d.typeError(n, pos, t)
 			return
 		}
@@ -150,7 +150,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if null {
 			return
 		}
-		if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+		if !isString(n) {
 			d.typeError(n, pos, t)
 			return
 		}
@@ -165,7 +165,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if null {
 			return
 		}
-		if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+		if !isString(n) {
 			d.typeError(n, pos, t)
 			return
 		}
@@ -255,13 +255,17 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if null {
 			return
 		}
-		if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+		if !isString(n) {
 			d.typeError(n, pos, t)
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Bool:
 		if null {
+			return
+		}
+		if b, ok := yaml11Bool(n); ok {
+			v.SetBool(b)
 			return
 		}
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
@@ -497,6 +501,35 @@ func isStringTag(tag string) bool {
 	return tag == "!!str" || tag == "!!timestamp" || tag == "!!binary"
 }
 
+// isString reports whether n is a scalar kubectl sends as a JSON string.
+func isString(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || !isStringTag(n.Tag) {
+		return false
+	}
+	_, isBool := yaml11Bool(n)
+	return !isBool
+}
+
+// yaml11Words are the plain scalars that YAML 1.1 reads as booleans besides
+// true and false, which YAML 1.2 (yaml.v3) reads as strings.
+var yaml11Words = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true,
+	"n": false, "N": false, "no": false, "No": false, "NO": false, "off": false, "Off": false, "OFF": false,
+}
+
+// yaml11Bool reports the boolean kubectl reads in n: kubectl, Helm and
+// client-go turn YAML into JSON with YAML 1.1 rules (sigs.k8s.io/yaml,
+// yaml.v2), under which an unquoted, untagged y, yes, on, n, no or off is a
+// boolean. The API server then accepts it in a boolean field and rejects it
+// in a string field.
+func yaml11Bool(n *yaml.Node) (value, ok bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" || n.Style&(yaml.TaggedStyle|yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return false, false
+	}
+	value, ok = yaml11Words[n.Value]
+	return value, ok
+}
+
 func cleanInt(s string) string {
 	s = strings.ReplaceAll(s, "_", "")
 	if strings.HasPrefix(s, "0o") || strings.HasPrefix(s, "0O") {
@@ -541,6 +574,9 @@ func describeNode(n *yaml.Node) string {
 		return "a mapping"
 	case yaml.SequenceNode:
 		return "a list"
+	}
+	if _, ok := yaml11Bool(n); ok {
+		return "the boolean " + n.Value + " (kubectl reads unquoted y, yes, on, n, no and off as booleans; quote it if it is meant as a string)"
 	}
 	switch n.Tag {
 	case "!!int", "!!float":

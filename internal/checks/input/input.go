@@ -44,7 +44,8 @@ var UnknownField = &check.Check{
 // FieldType is a field whose value has the wrong type.
 var FieldType = &check.Check{
 	ID: manifest.DiagFieldType, Title: "Field value has the wrong type", Severity: check.Error, Refs: []string{"WL-13"},
-	Why:    "The API server rejects an object whose field has the wrong type (a quoted number, a list where a mapping is expected, a malformed quantity). Checks on that field cannot see its value.",
+	Why: "The API server rejects an object whose field has the wrong type (a quoted number, a list where a mapping is expected, a malformed quantity). Checks on that field cannot see its value. " +
+		"Values are read as kubectl reads YAML (version 1.1): unquoted y, yes, on, n, no and off are booleans, so they are accepted in boolean fields and rejected in string fields such as annotations and env values.",
 	Fix:    "Give the field a value of the expected type: numbers unquoted, strings quoted where YAML would read them as numbers or booleans, quantities like 500m or 256Mi.",
 	Target: reported,
 }
