@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -57,8 +58,9 @@ func setOf(s ...string) map[string]bool {
 // scopeOf tells what a role's rules need a ClusterRoleBinding for: the
 // cluster-scoped resources (and non-resource URLs, which only a
 // ClusterRoleBinding can grant) they name, and the resources whose scope is
-// unknown (custom resources).
-func scopeOf(rules []rbacv1.PolicyRule) (cluster, unknown []string) {
+// unknown (custom resources whose CustomResourceDefinition is not in the
+// input).
+func scopeOf(g *graph.Graph, rules []rbacv1.PolicyRule) (cluster, unknown []string) {
 	seen := map[string]bool{}
 	add := func(list *[]string, v string) {
 		if !seen[v] {
@@ -75,12 +77,62 @@ func scopeOf(rules []rbacv1.PolicyRule) (cluster, unknown []string) {
 			switch {
 			case base == rbacv1.ResourceAll || clusterResources[base]:
 				add(&cluster, res)
-			case !namespacedResources[base]:
-				add(&unknown, res)
+			case namespacedResources[base]:
+			default:
+				switch crdScope(g, r.APIGroups, base) {
+				case crdCluster:
+					add(&cluster, res)
+				case crdNamespaced:
+				default:
+					add(&unknown, res)
+				}
 			}
 		}
 	}
 	return cluster, unknown
+}
+
+// The scopes a CustomResourceDefinition gives its resources.
+const (
+	crdCluster    = "Cluster"
+	crdNamespaced = "Namespaced"
+)
+
+type crdScopesKey struct{}
+
+// crdScope returns the scope that the CustomResourceDefinitions of the input
+// give resource in the rule's API groups: Cluster if one of them is
+// cluster-scoped, Namespaced if all are namespaced, "" when one is missing
+// (or the rule names every group).
+func crdScope(g *graph.Graph, groups []string, resource string) string {
+	if g == nil || len(groups) == 0 {
+		return ""
+	}
+	scopes := g.Memo(crdScopesKey{}, func(g *graph.Graph) any {
+		m := map[string]string{}
+		for _, o := range g.Kind("apiextensions.k8s.io", "CustomResourceDefinition") {
+			var crd struct {
+				Spec struct {
+					Scope string `json:"scope"`
+				} `json:"spec"`
+			}
+			if data := o.JSON(); data != nil && json.Unmarshal(data, &crd) == nil {
+				m[o.Name] = crd.Spec.Scope // named <plural>.<group>
+			}
+		}
+		return m
+	}).(map[string]string)
+	out := crdNamespaced
+	for _, grp := range groups {
+		sc, ok := scopes[resource+"."+grp]
+		switch {
+		case grp == rbacv1.APIGroupAll || !ok || sc != crdCluster && sc != crdNamespaced:
+			out = ""
+		case sc == crdCluster:
+			return sc
+		}
+	}
+	return out
 }
 
 // RBACClusterBindingNamespaced reports ClusterRoleBindings that serve the
@@ -95,6 +147,7 @@ var RBACClusterBindingNamespaced = &check.Check{
 		"can no longer read or change other teams' namespaces. " +
 		"The check reads the bound ClusterRole from the input: a role with cluster-scoped resources (nodes, namespaces, persistentvolumes, " +
 		"clusterroles, customresourcedefinitions, ...) or non-resource URLs needs the ClusterRoleBinding and is not reported. " +
+		"A custom resource's scope is read from its CustomResourceDefinition when the input has it. " +
 		"When the role is not in the input, is aggregated, or names custom resources whose scope is unknown, the finding says so. " +
 		"Kubernetes' own bindings (system: names, kubernetes.io/bootstrapping: rbac-defaults) are skipped.",
 	Fix: "Replace the ClusterRoleBinding with a RoleBinding in the service accounts' namespace; it can still refer to the ClusterRole. " +
@@ -130,7 +183,7 @@ subjects:
 			return
 		}
 		rules, note := boundRules(p.Graph, b.roleRef.Name)
-		cluster, unknown := scopeOf(rules)
+		cluster, unknown := scopeOf(p.Graph, rules)
 		if len(cluster) > 0 {
 			return
 		}
