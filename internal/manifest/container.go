@@ -29,9 +29,15 @@ type Container struct {
 	Sidecar bool
 }
 
-// Describe names the container in messages: `container "web"`.
+// Describe names the container in messages: `container "web"`, or
+// `sidecar container "log"` for an init container that runs as a sidecar, as
+// every check calls it.
 func (c Container) Describe() string {
-	return c.Kind.String() + " \"" + c.C.Name + "\""
+	kind := c.Kind.String()
+	if c.Sidecar {
+		kind = "sidecar container"
+	}
+	return kind + " \"" + c.C.Name + "\""
 }
 
 // Containers returns the init, regular and ephemeral containers of the

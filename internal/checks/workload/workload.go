@@ -53,10 +53,7 @@ func (k ctr) path(pt *manifest.PodTemplate) manifest.Path {
 }
 
 func (k ctr) describe() string {
-	if k.sidecar {
-		return "sidecar container \"" + k.c.Name + "\""
-	}
-	return check.Container{Kind: k.kind, C: k.c}.Describe()
+	return check.Container{Kind: k.kind, C: k.c, Sidecar: k.sidecar}.Describe()
 }
 
 // regular yields the regular containers of spec.
