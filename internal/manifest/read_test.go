@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -120,6 +121,40 @@ func TestDetachReload(t *testing.T) {
 		// Locate reads the document again.
 		if got, _ := svc.Locate(NewPath("spec", "type")); got != want || got.Line != 14 {
 			t.Errorf("%s: reloaded position %v, want %v (line 14)", name, got, want)
+		}
+	}
+}
+
+// TestReloadListItems: reloading every item of a List parses the List once,
+// not once per item, and each item finds its own position.
+func TestReloadListItems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	const n = 50
+	for i := range n {
+		fmt.Fprintf(&b, "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c%d\n  data: {k: v}\n", i)
+	}
+	src := b.String()
+	file := filepath.Join(t.TempDir(), "list.yaml")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{file, "-"} {
+		objs, _, err := ReadAll(name, strings.NewReader(src), Options{})
+		if err != nil || len(objs) != n {
+			t.Fatalf("%s: %v, %d objects", name, err, len(objs))
+		}
+		for _, o := range objs {
+			o.Detach()
+		}
+		before := listParses.Load()
+		for i, o := range objs {
+			if got, _ := o.Locate(NewPath("data", "k")); got.Line != 4+5*i+4 {
+				t.Errorf("%s: item %d: data.k at line %d, want %d", name, i, got.Line, 4+5*i+4)
+			}
+		}
+		if parses := listParses.Load() - before; parses > 1 {
+			t.Errorf("%s: reloading %d items parsed the List %d times", name, n, parses)
 		}
 	}
 }
