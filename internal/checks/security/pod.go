@@ -1,6 +1,8 @@
 package security
 
 import (
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/kubevet/kubevet/internal/check"
 )
 
@@ -71,9 +73,11 @@ var ServiceAccountTokenAutomount = &check.Check{
 		"container can use it with every permission the service account has. The AKS checklist asks to turn automounting " +
 		"off when the application needs no API access. An explicit true records that the application does.",
 	Fix: "Set spec.automountServiceAccountToken: false in the pod template. If the application calls the Kubernetes API, " +
-		"set it to true to record that decision, and give its service account only the permissions it needs.",
+		"set it to true to record that decision, and give its service account only the permissions it needs. " +
+		"A pod that does not set it is not reported when its ServiceAccount, in the input, sets automountServiceAccountToken: false: no token is mounted.",
 	Example: "spec:\n  automountServiceAccountToken: false",
 	Target:  check.PodSpecs,
+	Cross:   true,
 	Run: func(p *check.Pass) {
 		pt := p.Object.PodTemplate()
 		if pt.Spec.AutomountServiceAccountToken != nil {
@@ -82,6 +86,13 @@ var ServiceAccountTokenAutomount = &check.Check{
 		sa := pt.Spec.ServiceAccountName
 		if sa == "" {
 			sa = "default"
+		}
+		if p.Graph != nil {
+			if o := p.Graph.Get("", "ServiceAccount", p.Object.Namespace, sa); o != nil {
+				if a, ok := o.Typed().(*corev1.ServiceAccount); ok && a.AutomountServiceAccountToken != nil && !*a.AutomountServiceAccountToken {
+					return // the ServiceAccount turns automounting off
+				}
+			}
 		}
 		p.Report(pt.SpecPath.Child("automountServiceAccountToken"), "the pod does not set automountServiceAccountToken, so a token of service account %q is mounted into its containers unless the ServiceAccount turns that off; set it to false if the application does not call the Kubernetes API, or to true to record that it does", sa)
 	},
