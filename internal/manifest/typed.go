@@ -123,6 +123,13 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			v.Set(reflect.ValueOf(intstr.FromInt32(int32(i))))
 		case isString(n):
 			v.Set(reflect.ValueOf(intstr.FromString(n.Value)))
+		case n.Tag == "!!float":
+			f, ok := wholeFloat(n)
+			if !ok || f < math.MinInt32 || f > math.MaxInt32 {
+				d.typeError(n, pos, t)
+				return
+			}
+			v.Set(reflect.ValueOf(intstr.FromInt32(int32(f))))
 		default:
 			d.typeError(n, pos, t)
 		}
@@ -277,6 +284,14 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if null {
 			return
 		}
+		if f, ok := wholeFloat(n); ok {
+			if f < math.MinInt64 || f >= math.MaxInt64 || v.OverflowInt(int64(f)) {
+				d.fail(DiagFieldType, pos, "%s: %s does not fit in %s", Path{elems: d.path}, n.Value, describeType(t))
+				return
+			}
+			v.SetInt(int64(f))
+			return
+		}
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
 			d.typeError(n, pos, t)
 			return
@@ -289,6 +304,14 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		v.SetInt(i)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		if null {
+			return
+		}
+		if f, ok := wholeFloat(n); ok {
+			if f < 0 || f >= math.MaxUint64 || v.OverflowUint(uint64(f)) {
+				d.fail(DiagFieldType, pos, "%s: %s does not fit in %s", Path{elems: d.path}, n.Value, describeType(t))
+				return
+			}
+			v.SetUint(uint64(f))
 			return
 		}
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
@@ -499,6 +522,20 @@ func infoOf(t reflect.Type) *structInfo {
 
 func isStringTag(tag string) bool {
 	return tag == "!!str" || tag == "!!timestamp" || tag == "!!binary"
+}
+
+// wholeFloat reads a YAML float without a fraction (2.0, 1e3). kubectl
+// carries YAML numbers into JSON as float64, which prints such a value as a
+// whole number (2, 1000): the API server accepts it in an integer field.
+func wholeFloat(n *yaml.Node) (float64, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!float" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || f != math.Trunc(f) || math.Abs(f) >= 1e21 {
+		return 0, false // json.Marshal prints 1e21 and above with an exponent
+	}
+	return f, true
 }
 
 // isString reports whether n is a scalar kubectl sends as a JSON string.
