@@ -172,10 +172,10 @@ spec:
 			return
 		}
 		if keys := keysWithValues(s.Data); len(keys) > 0 {
-			p.Report(pathData, "Secret %s commits values for %s in data (base64 is not encryption); keep them in Azure Key Vault with the Secrets Store CSI driver, or use Sealed Secrets or External Secrets", s.Name, describeKeys(keys))
+			p.Report(pathData, "Secret %q commits values for %s in data (base64 is not encryption); keep them in Azure Key Vault with the Secrets Store CSI driver, or use Sealed Secrets or External Secrets", s.Name, describeKeys(keys))
 		}
 		if keys := keysWithValues(s.StringData); len(keys) > 0 {
-			p.Report(pathStringData, "Secret %s commits values for %s in plain text in stringData; keep them in Azure Key Vault with the Secrets Store CSI driver, or use Sealed Secrets or External Secrets", s.Name, describeKeys(keys))
+			p.Report(pathStringData, "Secret %q commits values for %s in plain text in stringData; keep them in Azure Key Vault with the Secrets Store CSI driver, or use Sealed Secrets or External Secrets", s.Name, describeKeys(keys))
 		}
 	},
 }

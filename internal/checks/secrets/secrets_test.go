@@ -94,3 +94,20 @@ func decode(t *testing.T, file string) []*manifest.Object {
 	}
 	return objs
 }
+
+// TestInManifestQuotesName: the Secret is named as other objects are in
+// messages, quoted.
+func TestInManifestQuotesName(t *testing.T) {
+	settings := &check.Settings{SystemNamespaces: check.DefaultSystemNamespaces}
+	for _, f := range []string{"data", "stringData"} {
+		src := "apiVersion: v1\nkind: Secret\nmetadata: {name: db-credentials, namespace: shop}\n" + f + ":\n  password: aHVudGVyMi1mYWtl\n"
+		file := filepath.Join(t.TempDir(), "s.yaml")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fs := check.Run(secrets.InManifest, decode(t, file)[0], settings, nil)
+		if len(fs) != 1 || !strings.HasPrefix(fs[0].Message, `Secret "db-credentials" commits`) {
+			t.Errorf("%s: findings %+v", f, fs)
+		}
+	}
+}
