@@ -20,6 +20,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/manifest"
@@ -176,6 +179,8 @@ func newRunner(opt Options) (*runner, error) {
 type job struct {
 	file   string
 	chunks []manifest.Chunk
+	// inMemory is set for streams that cannot be read again from the file.
+	inMemory bool
 }
 
 // Batch bounds: documents are parsed in batches, which costs less than a
@@ -320,6 +325,22 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 	}
 	br := bufio.NewReaderSize(in, bufSize)
 	head, _ := br.Peek(bufSize)
+	inMemory := false
+	if enc := utf16Encoding(head); enc != nil {
+		// Windows PowerShell's > writes UTF-16. Convert the file to UTF-8
+		// in memory; its documents cannot be read back by byte offset.
+		data, err := io.ReadAll(br)
+		if err == nil {
+			data, err = enc.NewDecoder().Bytes(data)
+		}
+		if err != nil {
+			outs <- output{notes: []Note{{File: s.name, Level: NoteError, Message: fmt.Sprintf("cannot read UTF-16 file: %v", err)}}}
+			return
+		}
+		br = bufio.NewReaderSize(bytes.NewReader(data), 64<<10)
+		head, _ = br.Peek(64 << 10)
+		inMemory = true
+	}
 	if bytes.IndexByte(head, 0) >= 0 {
 		outs <- output{notes: []Note{{File: s.name, Level: NoteWarning, Message: "binary file, skipped"}}}
 		return
@@ -354,7 +375,7 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 			return true
 		}
 		select {
-		case jobs <- job{file: s.name, chunks: batch}:
+		case jobs <- job{file: s.name, chunks: batch, inMemory: inMemory}:
 		case <-ctx.Done():
 			return false
 		}
@@ -384,6 +405,24 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 
 func (r *runner) handlerEnv() HandlerEnv {
 	return HandlerEnv{Settings: &r.settings, Enabled: r.cfg.Enabled, Options: r.cfg.OptionsOf}
+}
+
+func (r *runner) decodeOptions(j job) manifest.Options {
+	o := r.decode
+	o.InMemory = j.inMemory
+	return o
+}
+
+// utf16Encoding returns the decoder for a stream that starts with a UTF-16
+// byte-order mark, or nil.
+func utf16Encoding(head []byte) encoding.Encoding {
+	switch {
+	case len(head) >= 2 && head[0] == 0xFF && head[1] == 0xFE:
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	case len(head) >= 2 && head[0] == 0xFE && head[1] == 0xFF:
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	}
+	return nil
 }
 
 // templateLine finds a Go template action ({{ ... }}) outside a comment in
@@ -431,11 +470,11 @@ func (r *runner) check(j job, cr *check.Runner) output {
 		var d manifest.Decoded
 		switch {
 		case !ok:
-			d = manifest.Decode(j.file, c, r.decode)
+			d = manifest.Decode(j.file, c, r.decodeOptions(j))
 		case docs[i] == nil:
 			continue
 		default:
-			d = manifest.DecodeNode(j.file, c, docs[i], offset, r.decode)
+			d = manifest.DecodeNode(j.file, c, docs[i], offset, r.decodeOptions(j))
 		}
 		r.checkDoc(j.file, c, d, cr, &o)
 	}

@@ -441,3 +441,49 @@ spec:
 		}
 	}
 }
+
+// TestUTF16: files written by Windows PowerShell's > (UTF-16 with a
+// byte-order mark) are read like UTF-8, positions included, also for the
+// findings of checks across objects.
+func TestUTF16(t *testing.T) {
+	src := fmt.Sprintf(privileged, "p") + `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: one, namespace: shop}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: one}}
+  template:
+    metadata: {labels: {app: one}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27"}]
+`
+	for name, enc := range map[string]func(string) []byte{
+		"le.yaml": func(s string) []byte { return utf16Bytes(s, false) },
+		"be.yaml": func(s string) []byte { return utf16Bytes(s, true) },
+	} {
+		f := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(f, enc(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := run(t, nil, f)
+		if !has(res, "privileged-container", 11) || !has(res, "single-replica", 17) || res.Objects != 2 {
+			t.Errorf("%s:\n%s", name, dump(res))
+		}
+	}
+}
+
+func utf16Bytes(s string, bigEndian bool) []byte {
+	out := []byte{0xFF, 0xFE}
+	if bigEndian {
+		out = []byte{0xFE, 0xFF}
+	}
+	for _, r := range s {
+		if bigEndian {
+			out = append(out, byte(r>>8), byte(r))
+		} else {
+			out = append(out, byte(r), byte(r>>8))
+		}
+	}
+	return out
+}

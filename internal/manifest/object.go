@@ -424,6 +424,10 @@ type Options struct {
 	// DefaultNamespace is given to namespaced objects without one ("default"
 	// when empty), as kubectl apply would.
 	DefaultNamespace string
+	// InMemory says the stream cannot be read again from its file (standard
+	// input, or a file converted from UTF-16): objects keep their document
+	// to find positions again after Detach.
+	InMemory bool
 }
 
 // parserErrors are the messages yaml.v3's parser (not its scanner) gives.
@@ -471,7 +475,7 @@ func DecodeNode(file string, c Chunk, doc *yaml.Node, offset int, opt Options) D
 		return out
 	}
 	src := source{offset: c.Offset, length: len(c.Data), startLine: c.StartLine, item: -1}
-	if file == "-" {
+	if file == "-" || opt.InMemory {
 		src.data = c.Data
 	}
 	obj := &Object{File: file, Doc: c.Index, Node: root, lineOffset: offset, src: src}
