@@ -29,8 +29,9 @@ var Checks = []*check.Check{
 	HPATargetMissing,
 }
 
-// replicated targets the kinds whose replica count the user sets.
-var replicated = check.Kinds("Deployment.apps", "StatefulSet.apps")
+// replicated targets the kinds whose replica count the user sets (Argo
+// Rollouts too: a Rollout replaces a Deployment).
+var replicated = check.Kinds("Deployment.apps", "StatefulSet.apps", "Rollout.argoproj.io")
 
 // Scaler is an autoscaler that targets a workload: an HPA or a KEDA
 // ScaledObject.

@@ -75,6 +75,24 @@ func replicasOf(o *manifest.Object) (n int32, set bool) {
 		p = t.Spec.Replicas
 	case *corev1.ReplicationController:
 		p = t.Spec.Replicas
+	case nil:
+		if o.Kind != "Rollout" || o.Group() != "argoproj.io" {
+			return 0, false
+		}
+		// Argo Rollouts: spec.replicas as in a Deployment.
+		u, err := o.Unstructured()
+		if err != nil {
+			return 0, false
+		}
+		spec, _ := u["spec"].(map[string]any)
+		switch v := spec["replicas"].(type) {
+		case int64:
+			n := int32(v)
+			p = &n
+		case float64:
+			n := int32(v)
+			p = &n
+		}
 	default:
 		return 0, false
 	}
