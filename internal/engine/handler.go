@@ -36,7 +36,7 @@ type HandlerEnv struct {
 	Options func(*check.Check) check.Options
 	// Fact, when set, takes an object that states facts of the input for
 	// the checks across objects, such as the ManagedCluster that the AKS
-	// handler makes of a cluster (see internal/aks.FactObject), so that
+	// handler makes of a cluster (see (*aks.Cluster).FactObject in internal/aks), so that
 	// checks of workloads can join them. The engine adds facts to the
 	// graph of the run only: they are not counted as objects read, and the
 	// single-object checks never see them. Give them a kind that no check
