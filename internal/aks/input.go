@@ -22,6 +22,9 @@ func Parse(file string, data []byte) ([]*Cluster, error) {
 	if root == nil {
 		return nil, fmt.Errorf("empty input")
 	}
+	if body := restExample(root); body != nil {
+		root = body
+	}
 	var out []*Cluster
 	switch {
 	case root.Kind == Map && root.Get("planned_values") != nil:
@@ -41,6 +44,29 @@ func Parse(file string, data []byte) ([]*Cluster, error) {
 		return nil, fmt.Errorf("no AKS cluster (%s) found", ManagedClusterType)
 	}
 	return out, nil
+}
+
+// restExample returns the ManagedCluster of a REST API example
+// (azure-rest-api-specs examples/ManagedClusters*.json), which wraps it in
+// {"parameters": {..., "parameters": request}, "responses": {"200":
+// {"body": ...}}}: the body of the first successful response that is a
+// cluster, else the request body. Nil for any other input.
+func restExample(root *Node) *Node {
+	if root.Kind != Map || root.Get("responses") == nil || root.Get("responses").Kind != Map {
+		return nil
+	}
+	var cands []*Node
+	for _, code := range []string{"200", "201", "202"} {
+		cands = append(cands, root.Get("responses").Get(code).Get("body"))
+	}
+	cands = append(cands, root.Get("parameters").Get("parameters"))
+	for _, c := range cands {
+		if looksLikeCluster(c) {
+			reroot(c, "")
+			return c
+		}
+	}
+	return nil
 }
 
 func resourceList(items []*Node) []*Cluster {

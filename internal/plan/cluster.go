@@ -126,6 +126,30 @@ func (r *reader) integer(path string) int {
 	}
 }
 
+// restExample returns the cluster of a REST API example
+// (azure-rest-api-specs examples/ManagedClusters*.json: the body of the
+// first successful response, else the request body under
+// parameters.parameters), nil for any other input.
+func restExample(root map[string]any) map[string]any {
+	if _, ok := obj(root).get("responses").(map[string]any); !ok {
+		return nil
+	}
+	for _, p := range []string{"responses.200.body", "responses.201.body", "responses.202.body", "parameters.parameters"} {
+		m, ok := obj(root).get(p).(map[string]any)
+		if !ok {
+			continue
+		}
+		props := obj(m)
+		if pp, ok := props.get("properties").(map[string]any); ok {
+			props = pp
+		}
+		if props.get("agentPoolProfiles") != nil || props.get("networkProfile") != nil {
+			return m
+		}
+	}
+	return nil
+}
+
 // ReadCluster reads an AKS cluster from JSON: az aks show -o json output
 // (flattened), an ARM GET body or Resource Graph row (under
 // "properties"), or a one-element array of either (az aks list).
@@ -145,6 +169,9 @@ func ReadCluster(data []byte, file string) (*Cluster, error) {
 	root, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("%s: not a JSON object", file)
+	}
+	if body := restExample(root); body != nil {
+		root = body
 	}
 	props := obj(root)
 	if p, ok := obj(root).get("properties").(map[string]any); ok {

@@ -96,6 +96,8 @@ func TestReadClusterShapes(t *testing.T) {
 		{"wrong type", `{"networkProfile":{"networkPlugin":"azure"},"agentPoolProfiles":[{"count":"three"}]}`, "", "agentPoolProfiles[0].count: want a number"},
 		{"BYO CNI", `{"networkProfile":{"networkPlugin":"none"},"agentPoolProfiles":[{"count":3}]}`, "", "bring your own CNI"},
 		{"no plugin", `{"agentPoolProfiles":[{"count":3}]}`, "", "networkPlugin is not set"},
+		{"REST API example, response body", `{"parameters":{"resourceName":"c1"},"responses":{"200":{"body":{"properties":{"networkProfile":{"networkPlugin":"kubenet"},"agentPoolProfiles":[{"count":3}]}}}}}`, ModeKubenet, ""},
+		{"REST API example, request only", `{"parameters":{"parameters":{"properties":{"networkProfile":{"networkPlugin":"azure","networkPluginMode":"overlay"},"agentPoolProfiles":[{"count":3}]}}},"responses":{"202":{}}}`, ModeOverlay, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
