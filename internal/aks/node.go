@@ -48,6 +48,10 @@ type Node struct {
 	// is then unknown and rules that need it say so instead of passing or
 	// failing.
 	Unknown string
+	// MaybeAbsent holds the for_each expression of a Terraform dynamic
+	// block that could not be evaluated offline: the block is read from
+	// its content, but whether it exists at all is unknown.
+	MaybeAbsent string
 }
 
 // Get returns the value at key, compared case-insensitively, or nil.

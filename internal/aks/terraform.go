@@ -161,6 +161,11 @@ func put(n *Node, path string, v *Node, at *Node) {
 	cur.Set(parts[len(parts)-1], v)
 }
 
+// unknownAt is an unknown scalar at a block whose presence is unknown.
+func unknownAt(blk *Node) *Node {
+	return &Node{Kind: Scalar, Unknown: blk.MaybeAbsent, File: blk.File, Line: blk.Line, Column: blk.Column, Path: blk.Path}
+}
+
 func synthTrue(at *Node) *Node {
 	return &Node{Kind: Scalar, Tag: "bool", Value: "true", File: at.File, Line: at.Line, Column: at.Column, Path: at.Path}
 }
@@ -240,7 +245,11 @@ func ClustersFromTerraform(res []TFResource) []*Cluster {
 		for _, m := range tfPresence {
 			names[strings.ToLower("properties."+m.arm)] = r.Address + "." + m.tf[0]
 			if blk := tfBlock(b, m.tf[0]); blk != nil {
-				put(props, m.arm, synthTrue(blk), blk)
+				on := synthTrue(blk)
+				if blk.MaybeAbsent != "" {
+					on = unknownAt(blk) // a dynamic block with an unknown for_each
+				}
+				put(props, m.arm, on, blk)
 			}
 		}
 		// Entra ID: the block means a managed integration in azurerm v4
@@ -249,7 +258,9 @@ func ClustersFromTerraform(res []TFResource) []*Cluster {
 		names["properties.aadprofile.managed"] = r.Address + ".azure_active_directory_role_based_access_control"
 		if blk := tfBlock(b, "azure_active_directory_role_based_access_control"); blk != nil {
 			managed := blk.Get("managed")
-			if managed == nil {
+			if blk.MaybeAbsent != "" {
+				managed = unknownAt(blk)
+			} else if managed == nil {
 				managed = synthTrue(blk)
 			}
 			put(props, "aadProfile.managed", managed, blk)

@@ -178,23 +178,76 @@ func convertBody(b *hclsyntax.Body, ctx *hcl.EvalContext, path string, files map
 	}
 	groups := map[string]*aks.Node{}
 	for _, blk := range b.Blocks {
-		if blk.Type == "dynamic" {
-			continue
+		typ := blk.Type
+		if typ == "dynamic" {
+			if len(blk.Labels) != 1 {
+				continue
+			}
+			typ = blk.Labels[0]
 		}
-		g := groups[blk.Type]
+		g := groups[typ]
 		if g == nil {
 			dr := blk.DefRange()
-			g = &aks.Node{Kind: aks.List, File: dr.Filename, Line: dr.Start.Line, Column: dr.Start.Column, Path: path + "." + blk.Type}
-			groups[blk.Type] = g
-			n.Keys = append(n.Keys, blk.Type)
+			g = &aks.Node{Kind: aks.List, File: dr.Filename, Line: dr.Start.Line, Column: dr.Start.Column, Path: path + "." + typ}
+			groups[typ] = g
+			n.Keys = append(n.Keys, typ)
 			n.Vals = append(n.Vals, g)
 		}
-		c := convertBody(blk.Body, ctx, path+"."+blk.Type, files)
+		if blk.Type == "dynamic" {
+			g.Items = append(g.Items, expandDynamic(blk, ctx, path+"."+typ, files)...)
+			continue
+		}
+		c := convertBody(blk.Body, ctx, path+"."+typ, files)
 		dr := blk.DefRange()
 		c.Line, c.Column = dr.Start.Line, dr.Start.Column
 		g.Items = append(g.Items, c)
 	}
 	return n
+}
+
+// expandDynamic turns a dynamic block into the blocks it generates: its
+// content once per element of for_each, with the iterator (the block's
+// label, or iterator = name) bound to the element's key and value. When
+// for_each cannot be evaluated, the content is converted once with an
+// unknown iterator and marked MaybeAbsent, as whether the block exists at
+// all is not known.
+func expandDynamic(blk *hclsyntax.Block, ctx *hcl.EvalContext, path string, files map[string][]byte) []*aks.Node {
+	var content *hclsyntax.Block
+	for _, c := range blk.Body.Blocks {
+		if c.Type == "content" {
+			content = c
+		}
+	}
+	fe, ok := blk.Body.Attributes["for_each"]
+	if content == nil || !ok {
+		return nil
+	}
+	iter := blk.Labels[0]
+	if it, ok := blk.Body.Attributes["iterator"]; ok {
+		if tr, d := hcl.AbsTraversalForExpr(it.Expr); !d.HasErrors() && len(tr) == 1 {
+			iter = tr.RootName()
+		}
+	}
+	dr := blk.DefRange()
+	convert := func(key, val cty.Value) *aks.Node {
+		child := ctx.NewChild()
+		child.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": key, "value": val})}
+		c := convertBody(content.Body, child, path, files)
+		c.Line, c.Column = dr.Start.Line, dr.Start.Column
+		return c
+	}
+	v, diags := fe.Expr.Value(ctx)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+		c := convert(cty.DynamicVal, cty.DynamicVal)
+		c.MaybeAbsent = exprText(fe.Expr, files)
+		return []*aks.Node{c}
+	}
+	var out []*aks.Node
+	for it := v.ElementIterator(); it.Next(); {
+		k, ev := it.Element()
+		out = append(out, convert(k, ev))
+	}
+	return out
 }
 
 func convertAttr(a *hclsyntax.Attribute, ctx *hcl.EvalContext, path string, files map[string][]byte) *aks.Node {
