@@ -198,8 +198,10 @@ func anchorIn(body *Node) func(string) *Node {
 }
 
 var (
-	tfRefCluster = regexp.MustCompile(`^azurerm_kubernetes_cluster\.([A-Za-z0-9_-]+)\.id$`)
-	tfRefSubnet  = regexp.MustCompile(`^azurerm_subnet\.([A-Za-z0-9_-]+)\.id$`)
+	// A reference may name an instance: azurerm_subnet.aks[0].id,
+	// azurerm_subnet.aks["nodes"].id.
+	tfRefCluster = regexp.MustCompile(`^azurerm_kubernetes_cluster\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.id$`)
+	tfRefSubnet  = regexp.MustCompile(`^azurerm_subnet\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.id$`)
 )
 
 // ClustersFromTerraform builds clusters from Terraform resources: each
@@ -216,6 +218,7 @@ func ClustersFromTerraform(res []TFResource) []*Cluster {
 		}
 		if pre := tfGet(r.Body, "address_prefixes"); pre != nil && pre.Kind == List && len(pre.Items) > 0 {
 			subnets["res:"+r.Name] = pre.Items[0]
+			subnets["addr:"+r.Address] = pre.Items[0]
 			if n := tfGet(r.Body, "name").Str(); n != "" {
 				subnets["name:"+strings.ToLower(n)] = pre.Items[0]
 			}
@@ -227,7 +230,10 @@ func ClustersFromTerraform(res []TFResource) []*Cluster {
 			return
 		}
 		if m := tfRefSubnet.FindStringSubmatch(id.Unknown); m != nil {
-			p.SubnetPrefix = subnets["res:"+m[1]]
+			p.SubnetPrefix = subnets["addr:"+strings.TrimSuffix(id.Unknown, ".id")]
+			if p.SubnetPrefix == nil {
+				p.SubnetPrefix = subnets["res:"+m[1]]
+			}
 		} else if s := id.Str(); s != "" {
 			p.SubnetPrefix = subnets["name:"+strings.ToLower(s[strings.LastIndex(s, "/")+1:])]
 		}

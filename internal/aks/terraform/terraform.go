@@ -118,12 +118,79 @@ func Parse(files map[string][]byte) ([]aks.TFResource, []engine.Note) {
 				continue
 			}
 			addr := blk.Labels[0] + "." + blk.Labels[1]
-			body := convertBody(blk.Body, ctx, addr, files)
-			body.Line, body.Column = blk.DefRange().Start.Line, blk.DefRange().Start.Column
-			out = append(out, aks.TFResource{Type: blk.Labels[0], Name: blk.Labels[1], Address: addr, Body: body})
+			for _, in := range instances(blk, ctx) {
+				body := convertBody(blk.Body, in.ctx, addr, files)
+				body.Line, body.Column = blk.DefRange().Start.Line, blk.DefRange().Start.Column
+				out = append(out, aks.TFResource{Type: blk.Labels[0], Name: blk.Labels[1], Address: addr + in.key, Body: body})
+			}
 		}
 	}
 	return out, notes
+}
+
+// instance is one instance of a resource block: its address suffix
+// ([0], ["key"]) and the context its attributes are read in.
+type instance struct {
+	key string
+	ctx *hcl.EvalContext
+}
+
+// instances expands count and for_each when they evaluate offline (from
+// literals and variable defaults): none for count = 0 or an empty
+// for_each, one per element otherwise, with count.index or each.key and
+// each.value bound. A count or for_each that cannot be evaluated gives one
+// instance in which count.index, each.key and each.value are unknown.
+func instances(blk *hclsyntax.Block, ctx *hcl.EvalContext) []instance {
+	with := func(name string, vals map[string]cty.Value) *hcl.EvalContext {
+		c := ctx.NewChild()
+		c.Variables = map[string]cty.Value{name: cty.ObjectVal(vals)}
+		return c
+	}
+	if a, ok := blk.Body.Attributes["count"]; ok {
+		v, d := a.Expr.Value(ctx)
+		n, ok := countOf(v, d.HasErrors())
+		if !ok {
+			return []instance{{ctx: with("count", map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}
+		}
+		var out []instance
+		for i := range n {
+			out = append(out, instance{key: fmt.Sprintf("[%d]", i), ctx: with("count", map[string]cty.Value{"index": cty.NumberIntVal(int64(i))})})
+		}
+		return out
+	}
+	if a, ok := blk.Body.Attributes["for_each"]; ok {
+		v, d := a.Expr.Value(ctx)
+		if d.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+			return []instance{{ctx: with("each", map[string]cty.Value{"key": cty.DynamicVal, "value": cty.DynamicVal})}}
+		}
+		var out []instance
+		for it := v.ElementIterator(); it.Next(); {
+			k, ev := it.Element()
+			if v.Type().IsSetType() || v.Type().IsListType() || v.Type().IsTupleType() {
+				k = ev // a set's each.key is its value
+			}
+			key := "[" + k.GoString() + "]"
+			if k.Type() == cty.String {
+				key = fmt.Sprintf("[%q]", k.AsString())
+			}
+			out = append(out, instance{key: key, ctx: with("each", map[string]cty.Value{"key": k, "value": ev})})
+		}
+		return out
+	}
+	return []instance{{ctx: ctx}}
+}
+
+// countOf reads a known whole count.
+func countOf(v cty.Value, bad bool) (int, bool) {
+	if bad || !v.IsWhollyKnown() || v.IsNull() || v.Type() != cty.Number {
+		return 0, false
+	}
+	bf := v.AsBigFloat()
+	n, acc := bf.Int64()
+	if !bf.IsInt() || acc != 0 || n < 0 || n > 1000 {
+		return 0, false
+	}
+	return int(n), true
 }
 
 // evalContext gives var.* the variables' literal defaults and local.* the
