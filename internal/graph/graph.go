@@ -41,6 +41,9 @@ type Graph struct {
 	pods     map[string][]*manifest.Object
 	postings map[string]map[string][]*manifest.Object
 	nsSeen   map[string]bool
+	// operators holds the custom objects whose operator creates pods, by
+	// namespace (see manifest.Object.OperatorPods).
+	operators map[string][]*manifest.Object
 	// memo holds answers derived from the whole graph (see Memo).
 	memo sync.Map
 }
@@ -54,6 +57,8 @@ func New(objs []*manifest.Object) *Graph {
 		pods:     map[string][]*manifest.Object{},
 		postings: map[string]map[string][]*manifest.Object{},
 		nsSeen:   map[string]bool{},
+
+		operators: map[string][]*manifest.Object{},
 	}
 	for _, o := range objs {
 		g.add(o)
@@ -72,6 +77,9 @@ func (g *Graph) add(o *manifest.Object) {
 	}
 	if kk == (kindKey{"", "Namespace"}) {
 		g.nsSeen[o.Name] = true
+	}
+	if o.OperatorPods {
+		g.operators[o.Namespace] = append(g.operators[o.Namespace], o)
 	}
 	if !o.HasPodTemplate() {
 		return
@@ -119,6 +127,14 @@ func (g *Graph) Namespaces() []string {
 
 // Workloads returns the objects with a pod template in a namespace.
 func (g *Graph) Workloads(namespace string) []*manifest.Object { return g.pods[namespace] }
+
+// OperatorObjects returns the custom objects of a namespace whose operator
+// creates pods the input does not show (a prometheus-operator Alertmanager,
+// a Strimzi Kafka). A selector that matches no pod template of such a
+// namespace may still match their pods.
+func (g *Graph) OperatorObjects(namespace string) []*manifest.Object {
+	return g.operators[namespace]
+}
 
 // SelectWorkloads returns the objects of namespace whose pod template labels
 // sel matches. A selector with an equality or single-value In requirement

@@ -54,6 +54,12 @@ type Object struct {
 	// PodLabels are the labels of the object's pod template (nil when it
 	// has none). They stay when the object is detached, for selectors.
 	PodLabels map[string]string
+	// OperatorPods is true for an object of a custom kind without a pod
+	// template whose spec describes pods that its operator creates
+	// (replicas, instances, image, podTemplate, podMetadata or containers
+	// in its spec: a prometheus-operator Alertmanager, a Strimzi Kafka, a
+	// CloudNativePG Cluster). Their pods and labels are not in the input.
+	OperatorPods bool
 
 	// state holds the typed object and its pod template (see Typed and
 	// PodTemplate). A detached object keeps them packed as protobuf, which
@@ -559,6 +565,7 @@ func (out *Decoded) addObject(o *Object, opt Options) {
 	}
 	if o.state.Load() == nil {
 		o.setTyped(nil, customPodTemplate(n)) // a kind that is not built in
+		o.OperatorPods = !o.hasPT && gvk.Group != "apiextensions.k8s.io" && describesPods(n)
 	}
 	out.Objects = append(out.Objects, o)
 }
@@ -692,6 +699,45 @@ func customPodTemplate(n *yaml.Node) *PodTemplate {
 	var pt corev1.PodTemplateSpec
 	decodeTyped(tn, &pt)
 	return tmpl(&pt, NewPath("spec", "template"))
+}
+
+// podFields are the keys by which the spec of a custom kind describes the
+// pods its operator creates.
+var podFields = map[string]bool{
+	"replicas": true, "instances": true, "numberOfInstances": true, "image": true,
+	"podTemplate": true, "podMetadata": true, "containers": true,
+}
+
+// describesPods reports whether the spec of a custom object has one of
+// podFields within four levels (list items add none), as in
+// spec.kafka.replicas or spec.jobTargetRef.template.spec.containers.
+func describesPods(n *yaml.Node) bool {
+	spec, ok := lookupValue(n, "spec")
+	if !ok {
+		return false
+	}
+	var walk func(n *yaml.Node, depth int) bool
+	walk = func(n *yaml.Node, depth int) bool {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if podFields[n.Content[i].Value] {
+					return true
+				}
+				if depth < 4 && walk(n.Content[i+1], depth+1) {
+					return true
+				}
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				if walk(c, depth) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(spec, 1)
 }
 
 // Kinds reports the sorted names of the built-in kinds, for documentation.

@@ -273,7 +273,8 @@ var PDBSelectsNothing = &check.Check{
 	Why: "A PodDisruptionBudget protects only the pods its selector matches in its own namespace. " +
 		"A selector that matches none of the namespace's workloads (a typo, labels that changed, a budget in the wrong namespace) protects nothing. " +
 		"A null selector selects nothing, and in policy/v1beta1 an empty selector ({}) selects nothing too.",
-	Fix: "Make the selector match the pod template labels of the workload it protects, in the workload's namespace.",
+	Fix: "Make the selector match the pod template labels of the workload it protects, in the workload's namespace. " +
+		"The check runs only when the input holds workloads of that namespace, and not when the namespace holds a custom resource whose operator creates pods (a prometheus-operator Alertmanager, a Strimzi Kafka), as the input does not show their labels.",
 	Example: `spec:
   maxUnavailable: 1
   selector:
@@ -292,6 +293,9 @@ var PDBSelectsNothing = &check.Check{
 		}
 		if len(p.Graph.SelectWorkloads(o.Namespace, b.Sel)) > 0 {
 			return
+		}
+		if b.Selector != nil && (b.V1 || !emptySelector(b.Selector)) && len(p.Graph.OperatorObjects(o.Namespace)) > 0 {
+			return // it may select the pods of an operator
 		}
 		path := manifest.NewPath("spec", "selector")
 		switch {

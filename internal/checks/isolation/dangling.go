@@ -26,7 +26,7 @@ var ServiceSelectsNothing = &check.Check{
 		"When no pod template carries them (a typo, labels renamed, a workload in another namespace) the Service has no endpoints and every connection fails.",
 	Fix: "Make spec.selector a subset of the pod template labels (spec.template.metadata.labels) of the workload it fronts, in the Service's namespace. " +
 		"A Service without selector is not checked: its endpoints are managed by hand or it is an ExternalName. " +
-		"The check runs only when the input holds workloads of that namespace.",
+		"The check runs only when the input holds workloads of that namespace, and not when the namespace holds a custom resource whose operator creates pods (a prometheus-operator Alertmanager, a Strimzi Kafka), as the input does not show their labels.",
 	Example: `kind: Service
 spec:
   selector: {app: web}   # spec.template.metadata.labels has app: web`,
@@ -39,7 +39,7 @@ spec:
 			return
 		}
 		sel := graph.MapSelector(svc.Spec.Selector)
-		if len(p.Graph.SelectWorkloads(ns, sel)) > 0 {
+		if len(p.Graph.SelectWorkloads(ns, sel)) > 0 || len(p.Graph.OperatorObjects(ns)) > 0 {
 			return
 		}
 		p.Report(manifest.NewPath("spec", "selector"), "Service %q selects pods labelled %s, but no pod template of namespace %q has all these labels%s, so it has no endpoints; fix the selector or the pod labels",

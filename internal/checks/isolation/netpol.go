@@ -301,7 +301,7 @@ var NetworkPolicySelectsNothing = &check.Check{
 	Why: "A NetworkPolicy applies only to the pods of its own namespace that its podSelector matches. " +
 		"One whose labels match no pod template (a typo, labels renamed, the policy put in the wrong namespace) protects nothing, while it looks like it does.",
 	Fix: "Make spec.podSelector match the pod template labels of the workloads it should protect, in the policy's namespace; podSelector: {} selects every pod of the namespace. " +
-		"The check runs only when the input holds workloads of that namespace.",
+		"The check runs only when the input holds workloads of that namespace, and not when the namespace holds a custom resource whose operator creates pods (a prometheus-operator Alertmanager, a Strimzi Kafka), as the input does not show their labels.",
 	Example: `spec:
   podSelector:
     matchLabels: {app: web}   # the labels of spec.template.metadata.labels`,
@@ -314,7 +314,7 @@ var NetworkPolicySelectsNothing = &check.Check{
 			return
 		}
 		sel := pol.selector()
-		if len(p.Graph.SelectWorkloads(ns, sel)) > 0 {
+		if len(p.Graph.SelectWorkloads(ns, sel)) > 0 || len(p.Graph.OperatorObjects(ns)) > 0 {
 			return
 		}
 		p.Report(manifest.NewPath("spec", "podSelector"), "NetworkPolicy %q selects %s, which no pod template of namespace %q matches%s, so it protects nothing; fix the selector or the pod labels",
