@@ -132,10 +132,12 @@ func templateClusters(t *Node) []*Cluster {
 			name = name[i+1:]
 		}
 		if name == "" {
-			// [concat(parameters('cluster'), '/pool')]: the literal tail.
+			// [concat(parameters('cluster'), '/pool')] or, as Bicep
+			// writes it, [format('{0}/{1}', parameters('cluster'),
+			// 'pool')]: the literal tail.
 			name = p.n.Get("name").Unknown
 			if m := armPoolTail.FindStringSubmatch(name); m != nil {
-				name = m[1]
+				name = m[1] + m[2]
 			}
 		}
 		owner := clusters[0]
@@ -261,6 +263,6 @@ func LooksLikeJSONInput(head []byte) bool {
 	return hasType || (bytes.Contains(low, []byte(`"agentpoolprofiles"`)) && bytes.Contains(low, []byte(`"kubernetesversion"`)))
 }
 
-var armPoolTail = regexp.MustCompile(`'/([A-Za-z0-9]+)'\s*\)\s*\]$`)
+var armPoolTail = regexp.MustCompile(`(?:'/([A-Za-z0-9]+)'|^\[\s*format\(\s*'\{0\}/\{1\}'\s*,.*,\s*'([A-Za-z0-9]+)')\s*\)\s*\]$`)
 
 var k8sAPIVersion = regexp.MustCompile(`"apiVersion"\s*:\s*"[A-Za-z]`)

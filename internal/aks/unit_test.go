@@ -262,3 +262,27 @@ func TestCoreHasNoHCL(t *testing.T) {
 		t.Error("internal/aks depends on HCL; keep it in internal/aks/terraform")
 	}
 }
+
+// Top-level agentPools children of a template whose name is an expression
+// are named by its literal tail, as concat() and Bicep's format() write it.
+func TestTemplatePoolNames(t *testing.T) {
+	tmpl := `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+	  "parameters": {"cluster": {"type": "string"}},
+	  "resources": [
+	    {"type": "Microsoft.ContainerService/managedClusters", "name": "[parameters('cluster')]",
+	     "properties": {"kubernetesVersion": "1.36", "agentPoolProfiles": [{"name": "sys", "mode": "System", "count": 3}]}},
+	    {"type": "Microsoft.ContainerService/managedClusters/agentPools", "name": "[concat(parameters('cluster'), '/old')]", "properties": {"mode": "User"}},
+	    {"type": "Microsoft.ContainerService/managedClusters/agentPools", "name": "[format('{0}/{1}', parameters('cluster'), 'apps')]", "properties": {"mode": "User"}}
+	  ]}`
+	cs, err := aks.Parse("t.json", []byte(tmpl))
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("%v %v", cs, err)
+	}
+	var names []string
+	for _, p := range cs[0].Pools {
+		names = append(names, p.Name)
+	}
+	if got := strings.Join(names, ","); got != "sys,old,apps" {
+		t.Errorf("pool names %s, want sys,old,apps", got)
+	}
+}
