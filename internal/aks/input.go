@@ -82,7 +82,8 @@ func resourceList(items []*Node) []*Cluster {
 
 func isTemplate(n *Node) bool {
 	return strings.Contains(strings.ToLower(n.Get("$schema").Str()), "deploymenttemplate") ||
-		(n.Get("resources") != nil && n.Get("resources").Kind == List && n.Get("type") == nil)
+		(n.Get("resources") != nil && n.Get("resources").Kind == List && n.Get("type") == nil) ||
+		(n.Get("languageVersion") != nil && n.Get("resources") != nil && n.Get("resources").Kind == Map)
 }
 
 // templateClusters reads the ManagedCluster resources of an ARM template,
@@ -100,9 +101,17 @@ func templateClusters(t *Node) []*Cluster {
 	if res == nil {
 		return nil
 	}
-	for _, rn := range res.Items {
+	items := res.Items
+	if res.Kind == Map {
+		// languageVersion 2.0 (symbolic names, as Bicep writes it):
+		// resources is an object keyed by symbolic name.
+		items = res.Vals
+	}
+	for _, rn := range items {
 		typ := rn.Get("type").Str()
 		switch {
+		case rn.Get("existing").True():
+			// A symbolic-name reference to a resource deployed elsewhere.
 		case isClusterType(typ):
 			r.resolve(rn)
 			reroot(rn, "")

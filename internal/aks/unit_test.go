@@ -286,3 +286,24 @@ func TestTemplatePoolNames(t *testing.T) {
 		t.Errorf("pool names %s, want sys,old,apps", got)
 	}
 }
+
+// A languageVersion 2.0 template (symbolic names, as Bicep writes it)
+// holds its resources in an object; an existing resource is a reference,
+// not a declaration.
+func TestSymbolicNameTemplate(t *testing.T) {
+	tmpl := `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+	  "languageVersion": "2.0",
+	  "resources": {
+	    "other": {"type": "Microsoft.ContainerService/managedClusters", "existing": true, "name": "shared"},
+	    "aks": {"type": "Microsoft.ContainerService/managedClusters", "name": "sym",
+	      "properties": {"kubernetesVersion": "1.36", "agentPoolProfiles": [{"name": "sys", "mode": "System", "count": 3}]}},
+	    "apps": {"type": "Microsoft.ContainerService/managedClusters/agentPools", "name": "sym/apps", "properties": {"mode": "User"}}
+	  }}`
+	if !aks.LooksLikeJSONInput([]byte(tmpl)) {
+		t.Error("not taken as AKS input")
+	}
+	cs, err := aks.Parse("t.json", []byte(tmpl))
+	if err != nil || len(cs) != 1 || cs[0].Name != "sym" || len(cs[0].Pools) != 2 {
+		t.Fatalf("%+v %v", cs, err)
+	}
+}
