@@ -166,14 +166,19 @@ func templateClusters(t *Node) []*Cluster {
 }
 
 // armResolver resolves ARM template expressions that are a plain reference
-// to a parameter's default value or to a variable ([parameters('x')],
-// [variables('y')]). Any other expression is left unknown.
+// to a parameter's default value or to a variable, or to a property of one
+// ([parameters('x')], [variables('y')], [variables('y').z]). Any other
+// expression is left unknown.
 type armResolver struct {
 	params, vars *Node
 	depth        int
 }
 
-var armRef = regexp.MustCompile(`^(parameters|variables)\(\s*'([^']*)'\s*\)$`)
+var (
+	armRef = regexp.MustCompile(`^(parameters|variables)\(\s*'([^']*)'\s*\)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\s*'[^']*'\s*\])*)$`)
+	// armProp is one property access: .name or ['name'].
+	armProp = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']*)'\s*\]`)
+)
 
 // resolve replaces the expressions in n's subtree in place.
 func (r *armResolver) resolve(n *Node) {
@@ -238,6 +243,24 @@ func (r *armResolver) eval(expr string) *Node {
 	}
 	if v == nil {
 		return nil
+	}
+	if m[3] != "" {
+		// [parameters('cluster').network.plugin]: resolve the object,
+		// then follow its properties.
+		v = clone(v)
+		r.depth++
+		r.resolve(v)
+		r.depth--
+		for _, pm := range armProp.FindAllStringSubmatch(m[3], -1) {
+			if v == nil || v.Unknown != "" {
+				return nil
+			}
+			v = v.Get(pm[1] + pm[2])
+		}
+		if v == nil || v.unknownWithin() == v {
+			return nil
+		}
+		return clone(v)
 	}
 	v = clone(v)
 	r.depth++
