@@ -146,13 +146,16 @@ var RBACWildcard = &check.Check{
 				targets, field = rule.NonResourceURLs, "nonResourceURLs"
 			}
 			res := has(targets, rbacv1.ResourceAll)
-			what := field
-			if field == "resources" && has(rule.APIGroups, rbacv1.APIGroupAll) {
-				what = "resources of every API group"
+			what, allGroups := field, field != "resources" || has(rule.APIGroups, rbacv1.APIGroupAll)
+			if field == "resources" {
+				what = "resources of " + describeGroups(rule.APIGroups)
 			}
 			switch {
-			case verbs && res:
+			case verbs && res && allGroups:
 				p.ReportSeverity(check.Error, rp, "%s %q rule %d grants every verb on all %s: that is cluster-admin within its scope; list the verbs and resources needed",
+					p.Object.Kind, p.Object.Name, i, what)
+			case verbs && res:
+				p.ReportSeverity(check.Error, rp, "%s %q rule %d grants every verb on all %s, including any installed later; list the verbs and resources needed",
 					p.Object.Kind, p.Object.Name, i, what)
 			case verbs:
 				p.ReportSeverity(check.Warning, rp.Child("verbs"), "%s %q rule %d grants every verb (escalate, bind and impersonate included) on %s; list the verbs needed",
@@ -163,6 +166,27 @@ var RBACWildcard = &check.Check{
 			}
 		}
 	},
+}
+
+// describeGroups names the API groups of a rule for messages: every API
+// group, the core API group, API group apps, API groups "" (core) and apps.
+func describeGroups(groups []string) string {
+	switch {
+	case has(groups, rbacv1.APIGroupAll):
+		return "every API group"
+	case len(groups) == 1 && groups[0] == "":
+		return "the core API group"
+	case len(groups) == 1:
+		return "API group " + groups[0]
+	}
+	names := make([]string, len(groups))
+	for i, g := range groups {
+		names[i] = g
+		if g == "" {
+			names[i] = `"" (core)`
+		}
+	}
+	return "API groups " + describeList(names)
 }
 
 func has(list []string, v string) bool {
