@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -113,6 +114,7 @@ func templateClusters(t *Node) []*Cluster {
 		case rn.Get("existing").True():
 			// A symbolic-name reference to a resource deployed elsewhere.
 		case isClusterType(typ):
+			r.expandCopy(rn.Get("properties"))
 			r.resolve(rn)
 			reroot(rn, "")
 			c := fromResource(rn, Template)
@@ -175,9 +177,11 @@ type armResolver struct {
 }
 
 var (
-	armRef = regexp.MustCompile(`^(parameters|variables)\(\s*'([^']*)'\s*\)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\s*'[^']*'\s*\])*)$`)
-	// armProp is one property access: .name or ['name'].
-	armProp = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']*)'\s*\]`)
+	armRef = regexp.MustCompile(`^(parameters|variables)\(\s*'([^']*)'\s*\)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\s*'[^']*'\s*\]|\[\s*\d+\s*\])*)$`)
+	// armProp is one property or element access: .name, ['name'] or [2].
+	armProp = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']*)'\s*\]|\[\s*(\d+)\s*\]`)
+	// armLength is the length of a parameter default or a variable.
+	armLength = regexp.MustCompile(`^length\(\s*((?:parameters|variables)\(\s*'[^']*'\s*\))\s*\)$`)
 )
 
 // resolve replaces the expressions in n's subtree in place.
@@ -208,6 +212,72 @@ func (r *armResolver) resolve(n *Node) {
 		reroot(v, n.Path)
 		v.File, v.Line, v.Column = n.File, n.Line, n.Column
 		*n = *v
+	}
+}
+
+// expandCopy replaces the property copy loops of props ("copy": [{"name":
+// "agentPoolProfiles", "count": ..., "input": {...}}]) by the arrays they
+// produce, when the count resolves: a number, a parameter default or
+// variable, or the length of one. copyIndex('name') in the input becomes
+// the element's index.
+func (r *armResolver) expandCopy(props *Node) {
+	loops := props.Get("copy")
+	if loops == nil || loops.Kind != List {
+		return
+	}
+	for _, loop := range loops.Items {
+		name, input := loop.Get("name").Str(), loop.Get("input")
+		n, ok := r.count(loop.Get("count"))
+		if name == "" || input == nil || !ok || n > 1000 {
+			continue
+		}
+		out := &Node{Kind: List, File: loop.File, Line: loop.Line, Column: loop.Column}
+		idx := regexp.MustCompile(`copyIndex\(\s*'` + regexp.QuoteMeta(name) + `'\s*(?:,\s*(\d+)\s*)?\)`)
+		for i := range n {
+			it := clone(input)
+			substCopyIndex(it, idx, i)
+			out.Items = append(out.Items, it)
+		}
+		props.Set(name, out)
+	}
+}
+
+// count resolves a copy loop's count.
+func (r *armResolver) count(c *Node) (int, bool) {
+	if c == nil {
+		return 0, false
+	}
+	if expr, ok := armExpression(c); ok {
+		if m := armLength.FindStringSubmatch(expr); m != nil {
+			v := r.eval(m[1])
+			if v == nil || v.Kind != List {
+				return 0, false
+			}
+			return len(v.Items), true
+		}
+		c = r.eval(expr)
+	}
+	n, ok := c.Int()
+	return n, ok && n >= 0
+}
+
+// substCopyIndex writes the index i (plus the offset, when given) for
+// copyIndex('name') in the expressions of n's subtree.
+func substCopyIndex(n *Node, idx *regexp.Regexp, i int) {
+	for _, v := range n.Vals {
+		substCopyIndex(v, idx, i)
+	}
+	for _, v := range n.Items {
+		substCopyIndex(v, idx, i)
+	}
+	if _, ok := armExpression(n); ok {
+		n.Value = idx.ReplaceAllStringFunc(n.Value, func(m string) string {
+			off := 0
+			if sm := idx.FindStringSubmatch(m); sm[1] != "" {
+				off, _ = strconv.Atoi(sm[1])
+			}
+			return strconv.Itoa(i + off)
+		})
 	}
 }
 
@@ -254,6 +324,14 @@ func (r *armResolver) eval(expr string) *Node {
 		for _, pm := range armProp.FindAllStringSubmatch(m[3], -1) {
 			if v == nil || v.Unknown != "" {
 				return nil
+			}
+			if pm[3] != "" {
+				i, _ := strconv.Atoi(pm[3])
+				if v.Kind != List || i >= len(v.Items) {
+					return nil
+				}
+				v = v.Items[i]
+				continue
 			}
 			v = v.Get(pm[1] + pm[2])
 		}
