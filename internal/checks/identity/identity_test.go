@@ -36,3 +36,21 @@ rules:
 		}
 	}
 }
+
+// TestClusterAdminSubjectWithoutNamespace checks how a ServiceAccount
+// subject that names no namespace is described (kustomize fills it in at
+// build time; raw, the API server rejects it in a ClusterRoleBinding).
+func TestClusterAdminSubjectWithoutNamespace(t *testing.T) {
+	objs := checktest.Objects(t, `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: reconciler}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+  - {kind: ServiceAccount, name: deployer}
+`)
+	fs := check.Run(identity.RBACClusterAdmin, objs[0], &check.Settings{}, nil)
+	want := `grants cluster-admin to ServiceAccount "deployer" (without the namespace the API server requires here)`
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, want) {
+		t.Fatalf("got %v, want one finding containing %q", fs, want)
+	}
+}

@@ -148,10 +148,14 @@ func platformSubject(s rbacv1.Subject, o *manifest.Object, set *check.Settings) 
 }
 
 // describeSubject names a subject in messages: `User "alice@contoso.com"`,
-// `ServiceAccount shop/orders`.
+// `ServiceAccount shop/orders`, and one a ClusterRoleBinding leaves
+// without namespace as the API server would reject it.
 func describeSubject(s rbacv1.Subject, o *manifest.Object) string {
 	if s.Kind == rbacv1.ServiceAccountKind {
-		return "ServiceAccount " + subjectNamespace(s, o) + "/" + s.Name
+		if ns := subjectNamespace(s, o); ns != "" {
+			return "ServiceAccount " + ns + "/" + s.Name
+		}
+		return "ServiceAccount " + strconv.Quote(s.Name) + " (without the namespace the API server requires here)"
 	}
 	return s.Kind + " " + strconv.Quote(s.Name)
 }
