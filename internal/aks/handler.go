@@ -1,9 +1,11 @@
 package aks
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -38,7 +40,41 @@ func (h Handler) Match(name string, head []byte) bool {
 	if h.Force && (strings.EqualFold(filepath.Ext(name), ".json") || name == "-") {
 		return true
 	}
-	return LooksLikeJSONInput(head)
+	if LooksLikeJSONInput(head) {
+		return true
+	}
+	return truncatedInput(name, head)
+}
+
+// headSize is the most the engine shows Match of a file.
+const headSize = 64 << 10
+
+// truncatedInput reports whether a file whose start was too short to tell
+// is AKS configuration: an ARM template or a terraform plan that declares
+// its cluster after the first headSize bytes (the AKS baseline's
+// cluster-stamp.json declares dozens of network resources first). The file
+// is then searched for the resource type.
+func truncatedInput(name string, head []byte) bool {
+	if len(head) < headSize || name == "-" {
+		return false
+	}
+	low := bytes.ToLower(head)
+	var want []byte
+	switch {
+	case bytes.Contains(low, []byte(`deploymenttemplate.json`)):
+		want = []byte(`"microsoft.containerservice/managedclusters`)
+	case bytes.Contains(low, []byte(`"planned_values"`)):
+		want = []byte(`"azurerm_kubernetes_cluster"`)
+	default:
+		return false
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxInput))
+	return err == nil && bytes.Contains(bytes.ToLower(data), want)
 }
 
 // Check implements engine.Handler.

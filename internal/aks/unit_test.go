@@ -307,3 +307,27 @@ func TestSymbolicNameTemplate(t *testing.T) {
 		t.Fatalf("%+v %v", cs, err)
 	}
 }
+
+// A template longer than the head the engine shows Match, whose cluster
+// comes after many other resources, is still taken; a long template
+// without a cluster is not.
+func TestMatchLongTemplate(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [`)
+	for b.Len() < 80<<10 {
+		b.WriteString(`{"type": "Microsoft.Network/networkSecurityGroups", "name": "nsg", "properties": {"securityRules": []}},` + "\n")
+	}
+	other := b.String() + `{"type": "Microsoft.Storage/storageAccounts", "name": "st"}]}`
+	withCluster := b.String() + `{"type": "Microsoft.ContainerService/managedClusters", "name": "late", "properties": {"kubernetesVersion": "1.36", "agentPoolProfiles": [{"name": "sys", "count": 3}]}}]}`
+	dir := t.TempDir()
+	for name, doc := range map[string]string{"with.json": withCluster, "other.json": other} {
+		path := dir + "/" + name
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		head := []byte(doc)[:64<<10]
+		if got := (aks.Handler{}).Match(path, head); got != (name == "with.json") {
+			t.Errorf("%s: Match %v", name, got)
+		}
+	}
+}
