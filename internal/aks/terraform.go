@@ -271,6 +271,14 @@ func ClustersFromTerraform(res []TFResource) []*Cluster {
 			}
 			put(props, "aadProfile.managed", managed, blk)
 		}
+		// Terraform has no "msi" client: a service_principal block is a
+		// service principal, whatever its client_id refers to
+		// (azuread_application.aks.client_id).
+		if sp := props.Lookup("servicePrincipalProfile.clientId"); sp != nil && sp.Unknown != "" && sp.Kind == Scalar {
+			known := *sp
+			known.Tag, known.Value, known.Unknown = "str", sp.Unknown, ""
+			props.Get("servicePrincipalProfile").Set("clientId", &known)
+		}
 		names["identity"] = r.Address + ".identity"
 		names["properties.agentpoolprofiles"] = r.Address + ".default_node_pool"
 		root.Set("properties", props)
