@@ -140,25 +140,21 @@ var Replicas = &check.Check{
 	Cross:  true,
 	Run: func(p *check.Pass) {
 		n, set := replicasOf(p.Object)
-		if n >= 2 {
-			return
+		if n == 0 && set {
+			return // scaled to zero on purpose
 		}
-		scalers := ScalersOf(p.Graph, p.Object)
-		for _, s := range scalers {
-			if s.Min >= 2 {
-				return // the autoscaler keeps at least two; spec.replicas is ignored
-			}
+		// An autoscaler owns the count: spec.replicas: 3 under an HPA with
+		// minReplicas: 1 runs one pod when the load is low.
+		c := effectiveReplicas(p.Graph, p.Object)
+		if c.N >= 2 {
+			return
 		}
 		path := manifest.NewPath("spec", "replicas")
 		what := fmt.Sprintf("spec.replicas is %d", n)
 		if !set {
 			what = "spec.replicas is not set (it defaults to 1)"
 		}
-		if n == 0 && set {
-			return // scaled to zero on purpose
-		}
-		if len(scalers) > 0 {
-			s := scalers[0]
+		if s := c.By; s != nil {
 			p.Report(path, "%s %s and %s/%s keeps as few as %d; raise its minimum replicas to at least 2", p.Object.Kind, what, s.Object.Kind, s.Object.Name, s.Min)
 			return
 		}
