@@ -91,53 +91,62 @@ func isTemplate(n *Node) bool {
 // with their agentPools children (nested or top level), resolving simple
 // parameter and variable references.
 func templateClusters(t *Node) []*Cluster {
-	r := &armResolver{params: t.Get("parameters"), vars: t.Get("variables")}
 	var clusters []*Cluster
 	type child struct {
 		parent string // the cluster name part of a top-level child's name, if known
 		n      *Node
+		r      *armResolver
 	}
 	var pools []child
-	res := t.Get("resources")
-	if res == nil {
-		return nil
-	}
-	items := res.Items
-	if res.Kind == Map {
-		// languageVersion 2.0 (symbolic names, as Bicep writes it):
-		// resources is an object keyed by symbolic name.
-		items = res.Vals
-	}
-	for _, rn := range items {
-		typ := rn.Get("type").Str()
-		switch {
-		case rn.Get("existing").True():
-			// A symbolic-name reference to a resource deployed elsewhere.
-		case isClusterType(typ):
-			r.expandCopy(rn.Get("properties"))
-			r.resolve(rn)
-			reroot(rn, "")
-			c := fromResource(rn, Template)
-			c.Source = Template
-			if sub := rn.Get("resources"); sub != nil {
-				for _, cn := range sub.Items {
-					if isPoolType(cn.Get("type").Str()) {
-						pools = append(pools, child{parent: c.Name, n: cn})
+	var walk func(t *Node, r *armResolver, depth int)
+	walk = func(t *Node, r *armResolver, depth int) {
+		res := t.Get("resources")
+		if res == nil || depth > 8 {
+			return
+		}
+		items := res.Items
+		if res.Kind == Map {
+			// languageVersion 2.0 (symbolic names, as Bicep writes it):
+			// resources is an object keyed by symbolic name.
+			items = res.Vals
+		}
+		for _, rn := range items {
+			typ := rn.Get("type").Str()
+			switch {
+			case rn.Get("existing").True():
+				// A symbolic-name reference to a resource deployed elsewhere.
+			case isClusterType(typ):
+				r.expandCopy(rn.Get("properties"))
+				r.resolve(rn)
+				reroot(rn, "")
+				c := fromResource(rn, Template)
+				c.Source = Template
+				if sub := rn.Get("resources"); sub != nil {
+					for _, cn := range sub.Items {
+						if isPoolType(cn.Get("type").Str()) {
+							pools = append(pools, child{parent: c.Name, n: cn, r: r})
+						}
 					}
 				}
+				clusters = append(clusters, c)
+			case isPoolType(typ):
+				r.resolve(rn)
+				parent, _, _ := strings.Cut(rn.Get("name").Str(), "/")
+				pools = append(pools, child{parent: parent, n: rn, r: r})
+			case strings.EqualFold(typ, "Microsoft.Resources/deployments"):
+				// A nested deployment with an inline template.
+				if nt := rn.Lookup("properties.template"); nt != nil && nt.Kind == Map {
+					walk(nt, r.nested(rn, nt), depth+1)
+				}
 			}
-			clusters = append(clusters, c)
-		case isPoolType(typ):
-			r.resolve(rn)
-			parent, _, _ := strings.Cut(rn.Get("name").Str(), "/")
-			pools = append(pools, child{parent: parent, n: rn})
 		}
 	}
+	walk(t, &armResolver{params: t.Get("parameters"), vars: t.Get("variables")}, 0)
 	if len(clusters) == 0 {
 		return nil
 	}
 	for _, p := range pools {
-		r.resolve(p.n)
+		p.r.resolve(p.n)
 		name := p.n.Get("name").Str()
 		if i := strings.LastIndex(name, "/"); i >= 0 {
 			name = name[i+1:]
@@ -279,6 +288,29 @@ func substCopyIndex(n *Node, idx *regexp.Regexp, i int) {
 			return strconv.Itoa(i + off)
 		})
 	}
+}
+
+// nested returns the resolver of a nested deployment's inline template:
+// the parent's in the default outer scope; in the inner scope the nested
+// template's own parameters, with the literal values the deployment passes
+// (properties.parameters.x.value) as their defaults.
+func (r *armResolver) nested(dep, t *Node) *armResolver {
+	if !strings.EqualFold(dep.Lookup("properties.expressionEvaluationOptions.scope").Str(), "inner") {
+		return r
+	}
+	params := clone(t.Get("parameters"))
+	if passed := dep.Lookup("properties.parameters"); passed != nil && params != nil {
+		for i, k := range params.Keys {
+			v := passed.Get(k).Get("value")
+			if v == nil || params.Vals[i].Kind != Map {
+				continue
+			}
+			v = clone(v)
+			r.resolve(v) // the passed value is in the parent's scope
+			params.Vals[i].Set("defaultValue", v)
+		}
+	}
+	return &armResolver{params: params, vars: t.Get("variables")}
 }
 
 // armExpression returns the expression of a string "[...]"; "[[" escapes a
