@@ -17,7 +17,8 @@ var NamespacePodSecurity = &check.Check{
 	Severity: check.Warning,
 	Refs:     []string{"SEC-11"},
 	Why: "Pod Security Admission, built into Kubernetes since 1.25 (PodSecurityPolicy's replacement), rejects privileged, host-namespace and root pods " +
-		"only in namespaces labelled pod-security.kubernetes.io/enforce. Without the label, or with enforce: privileged, any pod is admitted.",
+		"only in namespaces labelled pod-security.kubernetes.io/enforce. Without the label, or with enforce: privileged, any pod is admitted. " +
+		"A value that is not a level (Restricted, strict) makes Pod Security Admission reject the Namespace itself.",
 	Fix: "Label the Namespace pod-security.kubernetes.io/enforce: restricted (or baseline, which the check accepts, where restricted is not yet possible). " +
 		"Try the level first with the warn and audit labels. System namespaces are exempt.",
 	Example: `apiVersion: v1
@@ -40,6 +41,8 @@ metadata:
 			p.Report(labels, "Namespace %q has no %s label, so Pod Security Admission admits any pod, privileged ones included; label it %s: restricted (or baseline)", o.Name, psaEnforce, psaEnforce)
 		case v == "privileged":
 			p.Report(labels.Child(psaEnforce), "Namespace %q enforces the privileged Pod Security level, which admits any pod; enforce restricted (or baseline)", o.Name)
+		case v != "baseline" && v != "restricted":
+			p.Report(labels.Child(psaEnforce), "Namespace %q sets %s: %q, which is not a Pod Security level (privileged, baseline or restricted, in lower case): Pod Security Admission rejects the Namespace; set it to restricted (or baseline)", o.Name, psaEnforce, v)
 		}
 	},
 }
