@@ -1,7 +1,8 @@
 // Package terraform reads Terraform configuration (.tf files, parsed with
 // HCL) into the AKS model of internal/aks: azurerm_kubernetes_cluster,
 // azurerm_kubernetes_cluster_node_pool and azurerm_subnet resources, with
-// variable defaults and locals resolved where they are literal. It is a leaf
+// variables (from terraform.tfvars, *.auto.tfvars or their defaults) and
+// locals resolved where they are literal. It is a leaf
 // package: it brings the HCL dependency, and nothing in the core imports it.
 package terraform
 
@@ -56,7 +57,9 @@ func (Handler) Check(ctx context.Context, name string, r io.Reader, env engine.H
 		return nil, nil
 	}
 	files := map[string][]byte{name: src}
-	if matches, err := filepath.Glob(filepath.Join(filepath.Dir(name), "*.tf")); err == nil {
+	dir := filepath.Dir(name)
+	for _, pattern := range []string{"*.tf", "terraform.tfvars", "*.auto.tfvars"} {
+		matches, _ := filepath.Glob(filepath.Join(dir, pattern))
 		for _, m := range matches {
 			if filepath.Clean(m) == filepath.Clean(name) {
 				continue
@@ -86,7 +89,12 @@ func Parse(files map[string][]byte) ([]aks.TFResource, []engine.Note) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var bodies []*hclsyntax.Body
+	// Variable values files, which Terraform loads by itself:
+	// terraform.tfvars, then *.auto.tfvars in name order.
+	sort.SliceStable(names, func(i, j int) bool {
+		return filepath.Base(names[i]) == "terraform.tfvars" && filepath.Base(names[j]) != "terraform.tfvars"
+	})
+	var bodies, varFiles []*hclsyntax.Body
 	for _, n := range names {
 		f, diags := hclsyntax.ParseConfig(files[n], n, hcl.InitialPos)
 		for _, d := range diags {
@@ -102,10 +110,14 @@ func Parse(files map[string][]byte) ([]aks.TFResource, []engine.Note) {
 			continue
 		}
 		if b, ok := f.Body.(*hclsyntax.Body); ok {
-			bodies = append(bodies, b)
+			if strings.HasSuffix(n, ".tfvars") {
+				varFiles = append(varFiles, b)
+			} else {
+				bodies = append(bodies, b)
+			}
 		}
 	}
-	ctx := evalContext(bodies)
+	ctx := evalContext(bodies, varFiles)
 	var out []aks.TFResource
 	for _, b := range bodies {
 		for _, blk := range b.Blocks {
@@ -193,18 +205,31 @@ func countOf(v cty.Value, bad bool) (int, bool) {
 	return int(n), true
 }
 
-// evalContext gives var.* the variables' literal defaults and local.* the
-// locals that evaluate from them.
-func evalContext(bodies []*hclsyntax.Body) *hcl.EvalContext {
+// evalContext gives var.* the variables' literal values from the values
+// files (terraform.tfvars, *.auto.tfvars, later ones winning) or else their
+// defaults, and local.* the locals that evaluate from them.
+func evalContext(bodies, varFiles []*hclsyntax.Body) *hcl.EvalContext {
 	vars := map[string]cty.Value{}
+	declared := map[string]bool{}
 	for _, b := range bodies {
 		for _, blk := range b.Blocks {
 			if blk.Type == "variable" && len(blk.Labels) == 1 {
+				declared[blk.Labels[0]] = true
 				if a, ok := blk.Body.Attributes["default"]; ok {
 					if v, d := a.Expr.Value(nil); !d.HasErrors() {
 						vars[blk.Labels[0]] = v
 					}
 				}
+			}
+		}
+	}
+	for _, b := range varFiles {
+		for name, a := range b.Attributes {
+			if !declared[name] {
+				continue
+			}
+			if v, d := a.Expr.Value(nil); !d.HasErrors() {
+				vars[name] = v
 			}
 		}
 	}

@@ -1,0 +1,4 @@
+tier        = "Free"
+nodes       = 3
+private     = true
+plugin_mode = "overlay"
