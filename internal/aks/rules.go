@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -250,7 +251,7 @@ func ruleManagedIdentity(e *eval, ch *check.Check) {
 	if t == nil && sp != nil {
 		return // clientId msi: managed identity
 	}
-	e.report(ch, ch.Severity, e.c.atRoot("identity.type"), "cluster %q has no managed identity (identity.type %q); use SystemAssigned or UserAssigned", e.c.Name, t.Str())
+	e.report(ch, ch.Severity, e.c.atRoot("identity.type"), "cluster %q has no managed identity (identity.type %s); use SystemAssigned or UserAssigned", e.c.Name, setting(t))
 }
 
 func ruleWorkloadIdentity(e *eval, ch *check.Check) {
@@ -565,7 +566,7 @@ func ruleNetworkPolicy(e *eval, ch *check.Check) {
 		}
 		return
 	}
-	e.report(ch, ch.Severity, e.c.at("networkProfile.networkPolicy"), "cluster %q has no network-policy engine (networkPolicy %q): NetworkPolicies are not enforced; choose azure, calico or cilium at creation", e.c.Name, v.Str())
+	e.report(ch, ch.Severity, e.c.at("networkProfile.networkPolicy"), "cluster %q has no network-policy engine (networkPolicy %s): NetworkPolicies are not enforced; choose azure, calico or cilium at creation", e.c.Name, setting(v))
 }
 
 // ruleIMDS reads networkProfile.podLinkLocalAccess. Verified with the
@@ -842,6 +843,14 @@ func (e *eval) versionVerdict(ch *check.Check, t *VersionTable, minor int, lts b
 	}
 }
 
+// setting quotes a setting's value for a message, or says it is not set.
+func setting(v *Node) string {
+	if s := v.Str(); s != "" {
+		return strconv.Quote(s)
+	}
+	return "not set"
+}
+
 func ruleUpgradeChannel(e *eval, ch *check.Check) {
 	v := e.c.Get("autoUpgradeProfile.upgradeChannel")
 	if !e.known(ch, v) {
@@ -851,7 +860,7 @@ func ruleUpgradeChannel(e *eval, ch *check.Check) {
 	case "patch", "stable", "rapid", "node-image":
 		return
 	}
-	e.report(ch, ch.Severity, e.c.at("autoUpgradeProfile.upgradeChannel"), "cluster %q has no automatic upgrade channel (%q); set patch or stable with a maintenance window", e.c.Name, v.Str())
+	e.report(ch, ch.Severity, e.c.at("autoUpgradeProfile.upgradeChannel"), "cluster %q has no automatic upgrade channel (upgradeChannel %s); set patch or stable with a maintenance window", e.c.Name, setting(v))
 }
 
 func ruleNodeOS(e *eval, ch *check.Check) {

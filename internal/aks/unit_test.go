@@ -331,3 +331,21 @@ func TestMatchLongTemplate(t *testing.T) {
 		}
 	}
 }
+
+// A setting that is absent is said to be not set, not quoted as "".
+func TestUnsetSettingMessages(t *testing.T) {
+	fs, _ := evalJSON(t, `{"name": "bare", "type": "Microsoft.ContainerService/managedClusters", "properties": {"kubernetesVersion": "1.36", "agentPoolProfiles": [{"name": "sys", "mode": "System", "count": 3}]}}`, testEnv("regulated"))
+	seen := 0
+	for _, f := range fs {
+		switch f.Check {
+		case "aks-network-policy", "aks-auto-upgrade-channel", "aks-managed-identity":
+			seen++
+			if strings.Contains(f.Message, `""`) || !strings.Contains(f.Message, "not set") {
+				t.Errorf("%s: %s", f.Check, f.Message)
+			}
+		}
+	}
+	if seen != 3 {
+		t.Errorf("want the three findings, got %d", seen)
+	}
+}
