@@ -4,6 +4,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/manifest"
 )
 
 // Checks of pod-level settings.
@@ -17,14 +18,15 @@ var HostNamespaces = &check.Check{
 	Why: "hostNetwork gives the pod the node's network stack: it can bind the node's ports, reach services listening " +
 		"on the node's localhost, and NetworkPolicies cannot reliably tell its traffic from the node's. hostPID shows it every process of the " +
 		"node, and as root lets it trace them or read their environment. hostIPC shares the node's IPC namespace and " +
-		"shared memory. Pod Security Admission's baseline level forbids all three.",
+		"shared memory. Pod Security Admission's baseline level forbids all three. " +
+		"The hostNetwork of a pod of Windows HostProcess containers, which the API server requires, is left to windows-host-process.",
 	Fix:     "Remove hostNetwork, hostPID and hostIPC, or set them to false. Expose the pod through a Service rather than the node's network.",
 	Example: "spec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false",
 	Target:  check.PodSpecs,
 	Run: func(p *check.Pass) {
 		pt := p.Object.PodTemplate()
 		s := pt.Spec
-		if s.HostNetwork {
+		if s.HostNetwork && !hostProcess(pt) {
 			p.Report(pt.SpecPath.Child("hostNetwork"), "the pod uses the node's network namespace (hostNetwork: true): it can bind the node's ports and NetworkPolicies cannot reliably apply to it; remove hostNetwork and expose it through a Service")
 		}
 		if s.HostPID {
@@ -34,6 +36,19 @@ var HostNamespaces = &check.Check{
 			p.Report(pt.SpecPath.Child("hostIPC"), "the pod shares the node's IPC namespace (hostIPC: true): it can reach the shared memory of the node's processes; remove hostIPC")
 		}
 	},
+}
+
+// hostProcess reports whether the pod runs Windows HostProcess containers.
+// The API server requires hostNetwork: true of such a pod, so its
+// hostNetwork is left to windows-host-process, which reports the
+// HostProcess containers themselves.
+func hostProcess(pt *manifest.PodTemplate) bool {
+	for _, c := range check.Containers(pt) {
+		if isTrue(check.EffectiveSecurity(pt, c).WindowsHostProcess.V) {
+			return true
+		}
+	}
+	return false
 }
 
 // HostPathVolume reports hostPath volumes.
