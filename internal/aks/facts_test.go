@@ -29,12 +29,12 @@ func TestFacts(t *testing.T) {
 		// Expressions kubevet cannot resolve are unknown facts.
 		file: "testdata/arm-bad.json",
 		want: aks.Facts{
-			Name: "aks-arm-bad", File: "testdata/arm-bad.json",
+			Name: "aks-arm-bad", File: "testdata/arm-bad.json", OutboundType: "loadBalancer",
 			AgentPools: []aks.PoolFacts{
 				{Name: "system", Mode: "System", OSType: "Linux"},
 				{Name: "gpu", Mode: "User", OSType: "Linux", AvailabilityZones: []string{"1", "2", "3"}},
 			},
-			Unknown: []string{"networkPolicy", "outboundType"},
+			Unknown: []string{"networkPolicy"},
 		},
 	}} {
 		t.Run(tc.file, func(t *testing.T) {

@@ -313,6 +313,129 @@ func (r *armResolver) nested(dep, t *Node) *armResolver {
 	return &armResolver{params: params, vars: t.Get("variables")}
 }
 
+// logic evaluates the conditional and logical functions templates use to
+// switch settings on parameters: if(c, a, b), equals(a, b), not(a),
+// and(a, b, ...), or(a, b, ...), bool(a). Arguments are references,
+// nested calls, 'strings', numbers, true() and false(). Nil when the
+// expression is none of these or an argument is unknown.
+func (r *armResolver) logic(expr string) *Node {
+	open := strings.IndexByte(expr, '(')
+	if open < 0 || !strings.HasSuffix(expr, ")") || r.depth > 16 {
+		return nil
+	}
+	fn := strings.ToLower(strings.TrimSpace(expr[:open]))
+	switch fn {
+	case "if", "equals", "not", "and", "or", "bool":
+	default:
+		return nil
+	}
+	args, ok := splitArgs(expr[open+1 : len(expr)-1])
+	if !ok {
+		return nil
+	}
+	r.depth++
+	defer func() { r.depth-- }()
+	vals := make([]*Node, len(args))
+	arg := func(i int) *Node {
+		if vals[i] == nil {
+			vals[i] = r.arg(args[i])
+		}
+		return vals[i]
+	}
+	boolean := func(b bool) *Node { return &Node{Kind: Scalar, Tag: "bool", Value: strconv.FormatBool(b)} }
+	switch {
+	case fn == "if" && len(args) == 3:
+		c, ok := arg(0).Bool()
+		if !ok {
+			return nil
+		}
+		if c {
+			return arg(1)
+		}
+		return arg(2)
+	case fn == "equals" && len(args) == 2:
+		a, b := arg(0), arg(1)
+		if a == nil || b == nil || a.Kind != Scalar || b.Kind != Scalar {
+			return nil
+		}
+		return boolean(a.Value == b.Value)
+	case fn == "not" && len(args) == 1:
+		if b, ok := arg(0).Bool(); ok {
+			return boolean(!b)
+		}
+	case fn == "bool" && len(args) == 1:
+		if b, ok := arg(0).Bool(); ok {
+			return boolean(b)
+		}
+		if v := arg(0); v != nil && v.Kind == Scalar {
+			if b, err := strconv.ParseBool(v.Value); err == nil {
+				return boolean(b)
+			}
+		}
+	case (fn == "and" || fn == "or") && len(args) >= 2:
+		res := fn == "and"
+		for i := range args {
+			b, ok := arg(i).Bool()
+			if !ok {
+				return nil
+			}
+			if fn == "and" {
+				res = res && b
+			} else {
+				res = res || b
+			}
+		}
+		return boolean(res)
+	}
+	return nil
+}
+
+// arg evaluates one argument of a template function.
+func (r *armResolver) arg(a string) *Node {
+	a = strings.TrimSpace(a)
+	switch {
+	case len(a) >= 2 && a[0] == '\'' && a[len(a)-1] == '\'':
+		return &Node{Kind: Scalar, Tag: "str", Value: strings.ReplaceAll(a[1:len(a)-1], "''", "'")}
+	case a != "" && (a[0] >= '0' && a[0] <= '9' || a[0] == '-'):
+		if _, err := strconv.Atoi(a); err == nil {
+			return &Node{Kind: Scalar, Tag: "int", Value: a}
+		}
+		return nil
+	}
+	v := r.eval(a)
+	if v == nil || v.unknownWithin() != nil {
+		return nil
+	}
+	return v
+}
+
+// splitArgs splits function arguments at the top-level commas.
+func splitArgs(s string) ([]string, bool) {
+	var out []string
+	depth, start, quoted := 0, 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\'':
+			quoted = !quoted // '' inside a string toggles twice
+		case quoted:
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+			if depth < 0 {
+				return nil, false
+			}
+		case c == ',' && depth == 0:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	if quoted || depth != 0 {
+		return nil, false
+	}
+	return append(out, s[start:]), true
+}
+
 // armExpression returns the expression of a string "[...]"; "[[" escapes a
 // literal bracket.
 func armExpression(n *Node) (string, bool) {
@@ -332,6 +455,9 @@ func (r *armResolver) eval(expr string) *Node {
 		return &Node{Kind: Scalar, Tag: "bool", Value: "true"}
 	case "false()":
 		return &Node{Kind: Scalar, Tag: "bool", Value: "false"}
+	}
+	if v := r.logic(expr); v != nil {
+		return v
 	}
 	m := armRef.FindStringSubmatch(expr)
 	if m == nil || r.depth > 16 {

@@ -349,3 +349,25 @@ func TestUnsetSettingMessages(t *testing.T) {
 		t.Errorf("want the three findings, got %d", seen)
 	}
 }
+
+// Conditional settings resolve from parameter defaults; a condition on a
+// parameter without a default stays unknown.
+func TestTemplateConditions(t *testing.T) {
+	tmpl := `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+	  "parameters": {"env": {"type": "string", "defaultValue": "prod, eu"}, "open": {"type": "bool"}},
+	  "resources": [{"type": "Microsoft.ContainerService/managedClusters", "name": "c",
+	    "properties": {"kubernetesVersion": "1.36", "agentPoolProfiles": [{"name": "sys", "count": 3}],
+	      "networkProfile": {
+	        "networkPolicy": "[if(and(equals(parameters('env'), 'prod, eu'), not(false())), 'cilium', 'none')]",
+	        "outboundType": "[if(parameters('open'), 'loadBalancer', 'userDefinedRouting')]"}}}]}`
+	cs, err := aks.Parse("t.json", []byte(tmpl))
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("%v %v", cs, err)
+	}
+	if got := cs[0].Get("networkProfile.networkPolicy").Str(); got != "cilium" {
+		t.Errorf("networkPolicy %q, want cilium", got)
+	}
+	if u := cs[0].Get("networkProfile.outboundType"); !u.IsUnknown() {
+		t.Errorf("outboundType must stay unknown, got %+v", u)
+	}
+}
