@@ -328,6 +328,8 @@ func ClustersFromTerraform(res []TFResource) []*Cluster {
 		if id := tfGet(r.Body, "kubernetes_cluster_id"); id != nil {
 			if m := tfRefCluster.FindStringSubmatch(id.Unknown); m != nil && byName[m[1]] != nil {
 				owner = byName[m[1]]
+			} else if strings.HasPrefix(id.Unknown, "data.") || strings.HasPrefix(id.Unknown, "module.") {
+				continue // a pool of a cluster declared elsewhere
 			} else if s := id.Str(); s != "" {
 				for _, c := range clusters {
 					if strings.EqualFold(c.Name, s[strings.LastIndex(s, "/")+1:]) {
