@@ -17,7 +17,12 @@ import (
 func Parse(file string, data []byte) ([]*Cluster, error) {
 	var y yaml.Node
 	if err := yaml.Unmarshal(data, &y); err != nil {
-		return nil, fmt.Errorf("not valid JSON: %w", err)
+		// ARM templates may hold // and /* */ comments (Azure CLI,
+		// PowerShell and the portal accept them).
+		stripped, had := stripComments(data)
+		if !had || yaml.Unmarshal(stripped, &y) != nil {
+			return nil, fmt.Errorf("not valid JSON: %w", err)
+		}
 	}
 	root := FromYAML(&y, file, "")
 	if root == nil {
@@ -68,6 +73,44 @@ func restExample(root *Node) *Node {
 		}
 	}
 	return nil
+}
+
+// stripComments blanks the // and /* */ comments outside strings of a
+// JSON text, keeping every other byte, and line breaks, in place so that
+// lines and columns stay right. It reports whether there was any.
+func stripComments(data []byte) ([]byte, bool) {
+	out := bytes.Clone(data)
+	inStr, had := false, false
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		switch {
+		case inStr:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '/' && i+1 < len(out) && out[i+1] == '/':
+			had = true
+			for ; i < len(out) && out[i] != '\n'; i++ {
+				out[i] = ' '
+			}
+		case c == '/' && i+1 < len(out) && out[i+1] == '*':
+			had = true
+			for ; i < len(out) && !(out[i] == '*' && i+1 < len(out) && out[i+1] == '/'); i++ {
+				if out[i] != '\n' {
+					out[i] = ' '
+				}
+			}
+			if i < len(out) {
+				out[i], out[i+1] = ' ', ' '
+				i++
+			}
+		}
+	}
+	return out, had
 }
 
 func resourceList(items []*Node) []*Cluster {
