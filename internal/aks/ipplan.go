@@ -2,9 +2,10 @@ package aks
 
 import (
 	"math"
-	"math/bits"
 	"strconv"
 	"strings"
+
+	"github.com/kubevet/kubevet/internal/plan"
 )
 
 // NetworkMode is how a cluster hands out pod IPs (spec §3.2).
@@ -30,17 +31,23 @@ func (m NetworkMode) String() string {
 	return [...]string{"Azure CNI (node subnet)", "kubenet", "Azure CNI Overlay", "Azure CNI with a pod subnet", "bring-your-own CNI"}[m]
 }
 
+// planMode is the IP planner's name of a network mode; the formulas of
+// spec §3 live once, in internal/plan.
+func (m NetworkMode) planMode() plan.Mode {
+	switch m {
+	case AzureCNI:
+		return plan.ModeAzure
+	case Overlay:
+		return plan.ModeOverlay
+	case PodSubnet:
+		return plan.ModePodSubnet
+	}
+	return plan.ModeKubenet // kubenet; bring-your-own CNI gets kubenet's 110
+}
+
 // DefaultMaxPods is the maxPods AKS uses when a pool sets none
 // (DOCS concepts-network-ip-address-planning.md, spec §3.1).
-func DefaultMaxPods(m NetworkMode) int {
-	switch m {
-	case Overlay:
-		return 250
-	case AzureCNI:
-		return 30
-	}
-	return 110
-}
+func DefaultMaxPods(m NetworkMode) int { return m.planMode().DefaultMaxPods() }
 
 // PoolIPs is the part of a node pool that uses subnet addresses.
 type PoolIPs struct {
@@ -100,12 +107,9 @@ func UsableIPs(prefix int) int {
 	if prefix < 0 || prefix > 29 {
 		return 0
 	}
-	return 1<<(32-prefix) - 5
+	return plan.Usable(prefix)
 }
 
 // MinPrefix is the longest prefix (smallest subnet) that holds required
 // addresses: 32 − ceil(log2(required + 5)).
-func MinPrefix(required int) int {
-	n := required + 5
-	return 32 - bits.Len(uint(n-1))
-}
+func MinPrefix(required int) int { return plan.MinPrefix(required) }
