@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 
 	"sort"
 	"strings"
@@ -45,20 +46,9 @@ func (a *Attestation) ExpiredOn(day time.Time) bool {
 	return !a.Expires.IsZero() && !day.Before(a.Expires.AddDate(0, 0, 1))
 }
 
-// Error is a problem in the attestation file at a position.
-type Error struct {
-	File   string
-	Line   int
-	Column int
-	Msg    string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-	}
-	return e.File + ": " + e.Msg
-}
+// Error is a problem in the attestation file at a position, reported like
+// a configuration error.
+type Error = config.Error
 
 // Find returns the attestation file that applies to path: the first
 // kubevet-attestations.yaml in path's folder or one of its parents, or "".
@@ -154,7 +144,7 @@ func (p *attParser) entry(n *yaml.Node, known func(string) bool) (Attestation, b
 	keys := map[string]*yaml.Node{} // every key given
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if !contains(attestationKeys, k.Value) {
+		if !slices.Contains(attestationKeys, k.Value) {
 			p.errorf(k, "unknown key %q (want %s)", k.Value, strings.Join(attestationKeys, ", "))
 			continue
 		}
@@ -210,15 +200,6 @@ func (p *attParser) entry(n *yaml.Node, known func(string) bool) (Attestation, b
 		p.errorf(got["expires"], "expires %s is before the date of the attestation, %s", got["expires"].Value, got["date"].Value)
 	}
 	return a, len(p.errs) == nerr
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func describe(n *yaml.Node) string {
