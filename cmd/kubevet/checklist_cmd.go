@@ -73,10 +73,6 @@ errors in the configuration or attestation file.`,
 	return cmd
 }
 
-type checklistOutput struct {
-	format checklist.Format
-	file   string
-}
 
 func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) error {
 	cfg, err := loadConfig(f.configPath, paths)
@@ -101,28 +97,13 @@ func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) 
 		}
 	}
 	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-	var outs []checklistOutput
 	specs := f.outputs
 	if len(specs) == 0 {
 		specs = []string{"text"}
 	}
-	stdout := 0
-	for _, s := range specs {
-		name, file, _ := strings.Cut(s, "=")
-		fm, ok := checklist.Formats[name]
-		if !ok {
-			return usageError{fmt.Errorf("unknown output format %q (want one of %s)", name, strings.Join(checklist.FormatNames(), ", "))}
-		}
-		if file == "-" {
-			file = ""
-		}
-		if file == "" {
-			stdout++
-		}
-		outs = append(outs, checklistOutput{fm, file})
-	}
-	if stdout > 1 {
-		return usageError{errors.New("only one output format can go to standard output; write the others to files (-o html=checklist.html)")}
+	outs, _, err := parseOutputSpecs(specs, checklist.Formats, checklist.FormatNames(), "-o html=checklist.html")
+	if err != nil {
+		return err
 	}
 
 	attPath := f.attestations

@@ -179,9 +179,37 @@ func loadConfig(path string, paths []string) (*config.Config, error) {
 	return cfg, nil
 }
 
-type output struct {
-	format report.Format
+// outputTo is one -o FORMAT[=FILE]: a format of table F and the file it
+// goes to ("" for standard output).
+type outputTo[F any] struct {
+	format F
 	file   string
+}
+
+type output = outputTo[report.Format]
+
+// parseOutputSpecs reads -o values against a table of formats. It returns
+// how many go to standard output, of which there may be one; example shows
+// how to send one to a file.
+func parseOutputSpecs[F any](specs []string, table map[string]F, names []string, example string) ([]outputTo[F], int, error) {
+	var out []outputTo[F]
+	stdout := 0
+	for _, s := range specs {
+		name, file, _ := strings.Cut(s, "=")
+		f, ok := table[name]
+		if !ok {
+			return nil, 0, usageError{fmt.Errorf("unknown output format %q (want one of %s)", name, strings.Join(names, ", "))}
+		}
+		if file == "" || file == "-" {
+			stdout++
+			file = ""
+		}
+		out = append(out, outputTo[F]{format: f, file: file})
+	}
+	if stdout > 1 {
+		return nil, 0, usageError{fmt.Errorf("only one output format can go to standard output; write the others to files (%s)", example)}
+	}
+	return out, stdout, nil
 }
 
 // getenv reads the environment to recognise CI runners; tests replace it.
@@ -202,22 +230,9 @@ func ciFormat() string {
 }
 
 func parseOutputs(specs []string) ([]output, error) {
-	var out []output
-	stdout := 0
-	for _, s := range specs {
-		name, file, _ := strings.Cut(s, "=")
-		f, ok := report.Formats[name]
-		if !ok {
-			return nil, usageError{fmt.Errorf("unknown output format %q (want one of %s)", name, strings.Join(report.Names(), ", "))}
-		}
-		if file == "" || file == "-" {
-			stdout++
-			file = ""
-		}
-		out = append(out, output{format: f, file: file})
-	}
-	if stdout > 1 {
-		return nil, usageError{errors.New("only one output format can go to standard output; write the others to files (-o json=report.json)")}
+	out, stdout, err := parseOutputSpecs(specs, report.Formats, report.Names(), "-o json=report.json")
+	if err != nil {
+		return nil, err
 	}
 	if stdout == 0 {
 		// Standard output gets text, or on a CI runner its annotations.
