@@ -73,7 +73,6 @@ errors in the configuration or attestation file.`,
 	return cmd
 }
 
-
 func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) error {
 	cfg, err := loadConfig(f.configPath, paths)
 	if err != nil {
