@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/kubevet/kubevet/internal/report/sariftest"
 
 	"github.com/kubevet/kubevet/internal/catalog"
 )
@@ -30,7 +30,7 @@ func TestGoldenFormats(t *testing.T) {
 				t.Errorf("exit %d, want 1; stderr: %s", code, errs)
 			}
 			if format == "sarif" {
-				validateSARIF(t, []byte(out))
+				sariftest.Validate(t, []byte(out))
 				out = sarifGolden(t, out)
 			}
 			golden(t, "out."+format, out)
@@ -95,36 +95,7 @@ func TestSARIFExamples(t *testing.T) {
 		if code == 2 {
 			t.Fatalf("%s: %s", dir, errs)
 		}
-		validateSARIF(t, []byte(out))
-	}
-}
-
-func validateSARIF(t *testing.T, log []byte) {
-	t.Helper()
-	fh, err := os.Open("../../internal/report/testdata/sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	doc, err := jsonschema.UnmarshalJSON(fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const url = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(url, doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(log))
-	if err != nil {
-		t.Fatalf("SARIF is not JSON: %v", err)
-	}
-	if err := sch.Validate(inst); err != nil {
-		t.Errorf("SARIF does not match the schema: %v", err)
+		sariftest.Validate(t, []byte(out))
 	}
 }
 

@@ -6,12 +6,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/kubevet/kubevet/internal/report/sariftest"
 	"gopkg.in/yaml.v3"
 
 	"github.com/kubevet/kubevet/internal/check"
@@ -61,39 +60,11 @@ func render(t *testing.T, f Format, r *Report) string {
 
 // ValidateSARIF validates a SARIF log against the OASIS SARIF 2.1.0 schema
 // in testdata.
-func validateSARIF(t *testing.T, schemaPath string, log []byte) {
-	t.Helper()
-	fh, err := os.Open(schemaPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	doc, err := jsonschema.UnmarshalJSON(fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	const url = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-	if err := c.AddResource(url, doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(log))
-	if err != nil {
-		t.Fatalf("SARIF is not JSON: %v", err)
-	}
-	if err := sch.Validate(inst); err != nil {
-		t.Errorf("SARIF does not match the schema: %v", err)
-	}
-}
 
 func TestSARIF(t *testing.T) {
 	r := sample()
 	out := render(t, SARIF, r)
-	validateSARIF(t, "testdata/sarif-schema-2.1.0.json", []byte(out))
+	sariftest.Validate(t, []byte(out))
 	var log struct {
 		Runs []struct {
 			Tool struct {
@@ -168,7 +139,7 @@ func TestSARIF(t *testing.T) {
 
 	empty := sample()
 	empty.Result.Findings, empty.Result.Notes = nil, nil
-	validateSARIF(t, "testdata/sarif-schema-2.1.0.json", []byte(render(t, SARIF, empty)))
+	sariftest.Validate(t, []byte(render(t, SARIF, empty)))
 }
 
 func TestGitHubEscaping(t *testing.T) {
