@@ -82,11 +82,5 @@ func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner) []check.F
 	}
 	fs = r.exempt(o, fs)
 	o.Node = nil // read back for positions; the typed form goes with Unpin
-	out := fs[:0]
-	for _, f := range fs {
-		if r.enabled(f.Check) {
-			out = append(out, r.severity(f))
-		}
-	}
-	return out
+	return r.emit(fs[:0], fs)
 }

@@ -353,13 +353,7 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 				env.Fact = func(obj *manifest.Object) { facts = append(facts, kept{obj: obj}) }
 			}
 			fs, notes := h.Check(ctx, s.name, br, env)
-			o := output{notes: notes, kept: facts}
-			for _, f := range fs {
-				if r.enabled(f.Check) {
-					o.findings = append(o.findings, r.severity(f))
-				}
-			}
-			outs <- o
+			outs <- output{notes: notes, kept: facts, findings: r.emit(nil, fs)}
 			return
 		}
 	}
@@ -503,12 +497,7 @@ func (r *runner) checkObject(obj *manifest.Object, fs []check.Finding, cr *check
 		o.kept = append(o.kept, kept{obj: obj, findings: fs})
 		return
 	}
-	fs = r.exempt(obj, fs)
-	for _, f := range fs {
-		if r.enabled(f.Check) {
-			o.findings = append(o.findings, r.severity(f))
-		}
-	}
+	o.findings = r.emit(o.findings, r.exempt(obj, fs))
 }
 
 // checkDoc runs the checks on the objects of one decoded document.
@@ -537,7 +526,7 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 			diagByObj[dg.Object] = append(diagByObj[dg.Object], f)
 			continue
 		}
-		o.findings = append(o.findings, r.severity(f))
+		o.findings = r.emit(o.findings, []check.Finding{f})
 	}
 	for _, obj := range d.Objects {
 		fs := diagByObj[obj]
@@ -546,10 +535,19 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 	}
 	// Diagnostics of objects that could not be completed (no kind).
 	for _, fs := range diagByObj {
-		for _, f := range fs {
-			o.findings = append(o.findings, r.severity(f))
+		o.findings = r.emit(o.findings, fs)
+	}
+}
+
+// emit appends to into the findings of fs whose check is on in this run,
+// with the configured severity. into may be fs[:0].
+func (r *runner) emit(into, fs []check.Finding) []check.Finding {
+	for _, f := range fs {
+		if r.enabled(f.Check) {
+			into = append(into, r.severity(f))
 		}
 	}
+	return into
 }
 
 func (r *runner) severity(f check.Finding) check.Finding {
