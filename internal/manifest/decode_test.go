@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -22,7 +23,9 @@ func decodeAll(t *testing.T, src string) []Decoded {
 	}
 }
 
-func TestDecodeDiagnosticsLog(t *testing.T) {
+// TestDecodeDiagnostics: every problem of a document is reported at its own
+// line and column, with its path, and the object is still decoded.
+func TestDecodeDiagnostics(t *testing.T) {
 	src := `# leading comment
 apiVersion: apps/v1
 kind: Deployment
@@ -55,13 +58,33 @@ just: values
 	if len(got) != 4 {
 		t.Fatalf("got %d docs", len(got))
 	}
+	var diags, objs []string
 	for i, d := range got {
 		for _, dg := range d.Diagnostics {
-			t.Logf("doc %d: %s %d:%d %s %s", i, dg.Kind, dg.Pos.Line, dg.Pos.Column, dg.Path, dg.Message)
+			diags = append(diags, fmt.Sprintf("%d %s %d:%d %s", i, dg.Kind, dg.Pos.Line, dg.Pos.Column, dg.Path))
 		}
 		for _, o := range d.Objects {
-			t.Logf("doc %d: obj %s/%s %s/%s pod=%v", i, o.APIVersion, o.Kind, o.Namespace, o.Name, o.PodTemplate() != nil)
+			objs = append(objs, fmt.Sprintf("%d %s/%s %s/%s pod=%v", i, o.APIVersion, o.Kind, o.Namespace, o.Name, o.PodTemplate() != nil))
 		}
+	}
+	wantDiags := []string{
+		"0 invalid-field-type 7:3 spec.replicas",
+		"0 unknown-field 15:9 spec.template.spec.containers[1].imagePullPolcy",
+		"0 invalid-field-type 17:11 spec.template.spec.containers[1].ports[0].containerPort",
+		"1 duplicate-key 23:3 metadata.name",
+		// The last name wins, and an unquoted y is a boolean to kubectl.
+		"1 invalid-field-type 23:3 metadata.name",
+		"2 yaml-syntax 26:1 ",
+	}
+	wantObjs := []string{"0 apps/v1/Deployment default/web pod=true", "1 v1/ConfigMap default/ pod=false"}
+	if strings.Join(diags, "\n") != strings.Join(wantDiags, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(diags, "\n"), strings.Join(wantDiags, "\n"))
+	}
+	if strings.Join(objs, "\n") != strings.Join(wantObjs, "\n") {
+		t.Errorf("objects:\n%s\nwant:\n%s", strings.Join(objs, "\n"), strings.Join(wantObjs, "\n"))
+	}
+	if !got[3].NotKubernetes {
+		t.Error("a values document is not skipped as not Kubernetes")
 	}
 }
 
