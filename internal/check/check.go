@@ -305,6 +305,9 @@ type Finding struct {
 	Column             int    `json:"column,omitempty"`
 	Path               string `json:"path"`
 	Message            string `json:"message"`
+	// Profiles lists the values profiles of a Helm chart in whose
+	// rendering the finding appears (empty when the run has no profiles).
+	Profiles []string `json:"profiles,omitempty"`
 }
 
 // Pass is one run of one check on one object.
