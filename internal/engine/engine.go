@@ -9,7 +9,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -76,6 +75,12 @@ type Options struct {
 	Now time.Time
 	// Handlers read inputs other than manifests (see Handler).
 	Handlers []Handler
+	// Renderers build charts and kustomizations (see Renderer).
+	Renderers []Renderer
+	// ForceRender requires every path named to be built by one of the
+	// Renderers (--mode helm or kustomize): one that none claims is an
+	// error note instead of being read as manifests.
+	ForceRender bool
 }
 
 // Check reads paths and checks every object found.
@@ -88,12 +93,13 @@ func Check(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	for _, h := range opt.Handlers {
 		exts = append(exts, h.Extensions()...)
 	}
-	sources, notes := walk(paths, r.cfg.Excluded, exts)
+	sources, notes := walk(paths, r.cfg.Excluded, exts, opt.Renderers, opt.ForceRender)
 	res := &Result{Notes: notes}
 	r.run(ctx, sources, res)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	r.restoreRendered(res)
 	res.Notes = mergeTemplateNotes(res.Notes)
 	sortResult(res)
 	return res, nil
@@ -143,6 +149,10 @@ type runner struct {
 	byID   map[string]*check.Check
 	opt    Options
 	decode manifest.Options
+	// rendered are the files charts and kustomizations rendered to;
+	// worlds counts their renderings.
+	rendered renders
+	worlds   int
 }
 
 type activeCheck struct {
@@ -207,6 +217,39 @@ type output struct {
 type kept struct {
 	obj      *manifest.Object
 	findings []check.Finding
+	// fact is set for the objects handlers give as facts of the input:
+	// every rendering sees them.
+	fact bool
+}
+
+// worlds splits the kept objects by rendering (see renders): the files
+// read from disk are one world, each rendering of a chart or kustomization
+// another. Facts belong to every world (they carry no findings).
+func worlds(keep []kept) [][]kept {
+	byWorld := map[int]int{}
+	var out [][]kept
+	var facts []kept
+	for _, k := range keep {
+		if k.fact {
+			facts = append(facts, k)
+			continue
+		}
+		w := worldOf(k.obj.File)
+		i, ok := byWorld[w]
+		if !ok {
+			i = len(out)
+			byWorld[w] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], k)
+	}
+	if len(out) == 0 {
+		return [][]kept{facts}
+	}
+	for i := range out {
+		out[i] = append(out[i], facts...)
+	}
+	return out
 }
 
 func (r *runner) run(ctx context.Context, sources []source, res *Result) {
@@ -226,7 +269,11 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		go func() {
 			defer readers.Done()
 			for s := range files {
-				r.read(ctx, s, jobs, outs)
+				if s.renderer != nil {
+					r.readRendered(ctx, s, jobs, outs)
+				} else {
+					r.read(ctx, s, jobs, outs)
+				}
 			}
 		}()
 	}
@@ -284,7 +331,9 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		}
 	}
 	if len(keep) > 0 && ctx.Err() == nil {
-		parts = append(parts, r.crossPhase(keep, workers)...)
+		for _, world := range worlds(keep) {
+			parts = append(parts, r.crossPhase(world, workers)...)
+		}
 		total = 0
 		for _, p := range parts {
 			total += len(p)
@@ -350,7 +399,7 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 			env := r.handlerEnv()
 			var facts []kept
 			if len(r.cross) > 0 {
-				env.Fact = func(obj *manifest.Object) { facts = append(facts, kept{obj: obj}) }
+				env.Fact = func(obj *manifest.Object) { facts = append(facts, kept{obj: obj, fact: true}) }
 			}
 			fs, notes := h.Check(ctx, s.name, br, env)
 			outs <- output{notes: notes, kept: facts, findings: r.emit(nil, fs)}
@@ -361,40 +410,7 @@ func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<
 		outs <- output{notes: []Note{{File: s.name, Line: line, Level: NoteWarning, Message: templateMessage(s.name), template: true}}}
 		return
 	}
-	sp := manifest.NewSplitter(br)
-	var batch []manifest.Chunk
-	size := 0
-	flush := func() bool {
-		if len(batch) == 0 {
-			return true
-		}
-		select {
-		case jobs <- job{file: s.name, chunks: batch, inMemory: inMemory}:
-		case <-ctx.Done():
-			return false
-		}
-		batch, size = nil, 0
-		return true
-	}
-	for {
-		c, err := sp.Next()
-		if errors.Is(err, io.EOF) {
-			flush()
-			return
-		}
-		if err != nil {
-			flush()
-			outs <- output{notes: []Note{{File: s.name, Level: NoteError, Message: fmt.Sprintf("read error: %v", err)}}}
-			return
-		}
-		batch = append(batch, c)
-		size += len(c.Data)
-		if len(batch) >= batchDocs || size >= batchBytes {
-			if !flush() {
-				return
-			}
-		}
-	}
+	r.splitStream(ctx, s.name, br, inMemory, jobs, outs)
 }
 
 func (r *runner) handlerEnv() HandlerEnv {

@@ -16,6 +16,18 @@ type source struct {
 	// explicit is true for a file named on the command line: it is read
 	// whatever its extension.
 	explicit bool
+	// renderer builds the source (a chart or kustomization), when set.
+	renderer Renderer
+}
+
+// claim returns the renderer that builds path, or nil.
+func claim(renderers []Renderer, path string, isDir bool) Renderer {
+	for _, r := range renderers {
+		if r.Claims(path, isDir) {
+			return r
+		}
+	}
+	return nil
 }
 
 // readExt reports whether a file found in a folder walk is read: manifests,
@@ -37,7 +49,7 @@ func readExt(name string, extra []string) bool {
 // walk expands paths into sources: folders recursively (following symbolic
 // links once, so loops end), in a stable order. Problems are returned as
 // notes; excluded reports whether a path relative to its root is skipped.
-func walk(paths []string, excluded func(rel string) bool, exts []string) ([]source, []Note) {
+func walk(paths []string, excluded func(rel string) bool, exts []string, renderers []Renderer, force bool) ([]source, []Note) {
 	var out []source
 	var notes []Note
 	for _, p := range paths {
@@ -48,6 +60,18 @@ func walk(paths []string, excluded func(rel string) bool, exts []string) ([]sour
 		st, err := os.Stat(p)
 		if err != nil {
 			notes = append(notes, Note{File: p, Level: NoteError, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+			continue
+		}
+		if rd := claim(renderers, p, st.IsDir()); rd != nil {
+			out = append(out, source{name: p, explicit: true, renderer: rd})
+			continue
+		}
+		if force {
+			what := make([]string, len(renderers))
+			for i, rd := range renderers {
+				what[i] = rd.Name()
+			}
+			notes = append(notes, Note{File: p, Level: NoteError, Message: fmt.Sprintf("not a %s", strings.Join(what, " or "))})
 			continue
 		}
 		if !st.IsDir() {
@@ -97,7 +121,13 @@ func walk(paths []string, excluded func(rel string) bool, exts []string) ([]sour
 					if strings.HasPrefix(name, ".") {
 						continue // .git, .github, editors' folders
 					}
+					if rd := claim(renderers, full, true); rd != nil {
+						out = append(out, source{name: full, renderer: rd})
+						continue
+					}
 					rec(full, r)
+				case mode.IsRegular() && claim(renderers, full, false) != nil:
+					out = append(out, source{name: full, renderer: claim(renderers, full, false)})
 				case mode.IsRegular() && readExt(name, exts):
 					out = append(out, source{name: full})
 				}
@@ -105,7 +135,32 @@ func walk(paths []string, excluded func(rel string) bool, exts []string) ([]sour
 		}
 		rec(p, "")
 	}
-	return out, notes
+	return dropIncluded(out), notes
+}
+
+// dropIncluded drops the claimed folders that another claimed folder of
+// the run includes (a Kustomize base of an overlay), unless they were named
+// on the command line: they are checked through what includes them.
+func dropIncluded(sources []source) []source {
+	included := map[string]bool{}
+	for _, s := range sources {
+		if in, ok := s.renderer.(Includer); ok {
+			for _, p := range in.Includes(s.name) {
+				included[filepath.Clean(p)] = true
+			}
+		}
+	}
+	if len(included) == 0 {
+		return sources
+	}
+	out := sources[:0]
+	for _, s := range sources {
+		if s.renderer != nil && !s.explicit && included[filepath.Clean(s.name)] {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func unwrapPathError(err error) error {

@@ -12,7 +12,7 @@ import (
 // Checks is the input domain's list.
 var Checks = []*check.Check{
 	Syntax, DuplicateKey, UnknownField, FieldType, InvalidObject,
-	ExemptionInvalid, ExemptionExpired, ExemptionUnused,
+	ExemptionInvalid, ExemptionExpired, ExemptionUnused, RenderError,
 }
 
 var reported = check.Target{Desc: "the input itself (reported while reading)", Match: func(*manifest.Object) bool { return false }}
@@ -82,5 +82,14 @@ var ExemptionUnused = &check.Check{
 	ID: "exemption-unused", Title: "Exemption matches no finding", Severity: check.Warning,
 	Why:    "An exemption that silences nothing is stale: the problem was fixed or the check no longer applies. Left in place, it would hide the problem if it came back.",
 	Fix:    "Remove the annotation.",
+	Target: reported,
+}
+
+// RenderError is a Helm chart or Kustomize overlay that does not render.
+var RenderError = &check.Check{
+	ID: "render-error", Title: "Chart or kustomization does not render", Severity: check.Error, Refs: []string{"WL-13"},
+	Why: "What does not render cannot be deployed: helm install or kubectl apply -k fails on the same error (a required value left empty, a template that fails, a values file that is not YAML, a missing base or patch target). " +
+		"Nothing of that rendering is checked until it renders.",
+	Fix:    "Fix the error at the location shown: give the required value (in values.yaml, a values profile or --set), correct the template or the kustomization.",
 	Target: reported,
 }
