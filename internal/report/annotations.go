@@ -39,7 +39,7 @@ func AzureProperty(s string) string { return azureProperty.Replace(s) }
 // annotationMessage is the text of a finding's annotation: the message, the
 // object and a link to the check's documentation.
 func annotationMessage(f check.Finding) string {
-	s := f.Message
+	s := MessageOf(f)
 	if f.Object.Kind != "" {
 		s += " (" + f.Object.String() + ")"
 	}

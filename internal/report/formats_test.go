@@ -357,3 +357,38 @@ func TestFormatsTable(t *testing.T) {
 		}
 	}
 }
+
+// TestProfiles: a finding of a chart rendered with values profiles names
+// them in every format people read, and as data in JSON and SARIF.
+func TestProfiles(t *testing.T) {
+	r := sample()
+	r.Result.Findings = r.Result.Findings[1:2]
+	r.Result.Findings[0].Profiles = []string{"prod", "dev"}
+	for _, name := range []string{"text", "github", "azure", "junit", "markdown", "html", "policyreport"} {
+		f, ok := Formats[name]
+		if !ok {
+			t.Fatalf("no format %s", name)
+		}
+		if out := render(t, f, r); !strings.Contains(out, "profiles: prod, dev") {
+			t.Errorf("%s output does not name the profiles:\n%s", name, out)
+		}
+	}
+	js := Formats["json"]
+	var doc struct {
+		Findings []struct {
+			Profiles []string `json:"profiles"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(render(t, js, r)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != 1 || strings.Join(doc.Findings[0].Profiles, ",") != "prod,dev" {
+		t.Errorf("JSON findings: %+v", doc.Findings)
+	}
+	sf := Formats["sarif"]
+	out := render(t, sf, r)
+	if !strings.Contains(out, `"profiles": [`) && !strings.Contains(out, `"profiles":[`) {
+		t.Errorf("SARIF result has no profiles property:\n%s", out)
+	}
+	sariftest.Validate(t, []byte(out))
+}

@@ -218,7 +218,7 @@ func HTML(w io.Writer, r *Report) error {
 		c := byID[f.Check]
 		hf := htmlFinding{
 			Severity: f.Severity.String(), Check: f.Check, Category: Category(c),
-			Message: f.Message, Path: f.Path, Defaulted: f.NamespaceDefaulted,
+			Message: MessageOf(f), Path: f.Path, Defaulted: f.NamespaceDefaulted,
 			Namespace: "(no object)",
 		}
 		if c != nil {

@@ -83,7 +83,7 @@ func JUnit(w io.Writer, r *Report) error {
 	}
 	for _, f := range r.Result.Findings {
 		s := suite(f.File)
-		body := fmt.Sprintf("%s  %s  %s\n%s\n", location(f), f.Severity, f.Check, f.Message)
+		body := fmt.Sprintf("%s  %s  %s\n%s\n", location(f), f.Severity, f.Check, MessageOf(f))
 		if f.Object.Kind != "" {
 			body += "object: " + f.Object.String() + "\n"
 		}
@@ -96,7 +96,7 @@ func JUnit(w io.Writer, r *Report) error {
 		body += "docs: " + CheckURL(f.Check) + "\n"
 		s.Cases = append(s.Cases, junitCase{
 			Name: junitCaseName(f), Classname: s.Name, File: slashPath(f.File), Line: f.Line, Time: "0",
-			Failure: &junitFailure{Message: f.Severity.String() + ": " + f.Message, Type: f.Check, Text: body},
+			Failure: &junitFailure{Message: f.Severity.String() + ": " + MessageOf(f), Type: f.Check, Text: body},
 		})
 		s.Tests++
 		s.Failures++

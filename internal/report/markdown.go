@@ -73,7 +73,7 @@ func writeMarkdownFile(bw *bufio.Writer, fs []check.Finding) {
 		if f.Object.Kind != "" {
 			obj = "`" + mdCode(f.Object.String()) + "`"
 		}
-		fmt.Fprintf(bw, "| %s | %s | [`%s`](%s) | %s | %s |\n", line, f.Severity, f.Check, CheckURL(f.Check), mdText(f.Message), obj)
+		fmt.Fprintf(bw, "| %s | %s | [`%s`](%s) | %s | %s |\n", line, f.Severity, f.Check, CheckURL(f.Check), mdText(MessageOf(f)), obj)
 	}
 	bw.WriteString("\n</details>\n\n")
 }

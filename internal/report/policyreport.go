@@ -130,7 +130,7 @@ func PolicyReport(w io.Writer, r *Report) error {
 		p := get(f.Object.Namespace)
 		res := polResult{
 			Policy: f.Check, Rule: f.Check, Severity: PolicySeverity(f.Severity), Result: PolicyResult(f.Severity),
-			Scored: f.Severity == check.Error, Source: r.Tool.Name, Message: f.Message, Timestamp: ts,
+			Scored: f.Severity == check.Error, Source: r.Tool.Name, Message: MessageOf(f), Timestamp: ts,
 		}
 		if len(f.Refs) > 0 {
 			res.Category = section[f.Refs[0]]

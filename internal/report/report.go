@@ -152,7 +152,7 @@ func Text(w io.Writer, r *Report) error {
 		default:
 			sev = paint(ansiBlue, sev)
 		}
-		ew.printf("%s  %s%s  %-*s  %s %s\n", loc, sev, pad, idWidth, f.Check, f.Message, paint(ansiDim, "("+f.Object.String()+")"))
+		ew.printf("%s  %s%s  %-*s  %s %s\n", loc, sev, pad, idWidth, f.Check, MessageOf(f), paint(ansiDim, "("+f.Object.String()+")"))
 	}
 	if len(r.Result.Findings) > 0 {
 		ew.printf("\n")
@@ -180,4 +180,13 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// MessageOf is a finding's message for people: with the values profiles it
+// appears in, when the run rendered charts with profiles.
+func MessageOf(f check.Finding) string {
+	if len(f.Profiles) == 0 {
+		return f.Message
+	}
+	return f.Message + " [profiles: " + strings.Join(f.Profiles, ", ") + "]"
 }

@@ -238,11 +238,14 @@ func SARIF(w io.Writer, r *Report) error {
 		if f.NamespaceDefaulted {
 			props["namespaceDefaulted"] = true
 		}
+		if len(f.Profiles) > 0 {
+			props["profiles"] = f.Profiles
+		}
 		run.Results = append(run.Results, sarifResult{
 			RuleID:              f.Check,
 			RuleIndex:           i,
 			Level:               sarifLevel(f.Severity),
-			Message:             sarifText{Text: f.Message},
+			Message:             sarifText{Text: MessageOf(f)},
 			Locations:           []sarifLocation{loc},
 			PartialFingerprints: map[string]string{FingerprintKey: baseline.Fingerprint(f)},
 			Properties:          props,
