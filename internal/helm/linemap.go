@@ -1,0 +1,497 @@
+package helm
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// maxCells bounds the alignment table (rendered lines × template lines);
+// a larger template maps every line to 0 (the file only).
+const maxCells = 4 << 20
+
+// lineMap maps the rendered lines of one template to its source lines.
+// The alignment is computed on the first Locate, as most files have no
+// finding.
+type lineMap struct {
+	name     string
+	source   []byte
+	rendered []byte
+
+	once  sync.Once
+	lines []int    // lines[i] is the template line of rendered line i+1, or 0
+	tmpl  []string // the template's lines, for the column
+}
+
+func newLineMap(name string, source, rendered []byte) *lineMap {
+	return &lineMap{name: name, source: source, rendered: rendered}
+}
+
+// Locate implements render.File.Locate.
+func (m *lineMap) Locate(_ int, path string, line, _ int) (string, int, int) {
+	m.once.Do(func() {
+		m.lines = alignLines(m.source, m.rendered)
+		m.tmpl = strings.Split(string(m.source), "\n")
+	})
+	if line < 1 || line > len(m.lines) {
+		return m.name, 0, 0
+	}
+	l := m.lines[line-1]
+	if l < 1 || l > len(m.tmpl) {
+		return m.name, 0, 0
+	}
+	return m.name, l, keyColumn(m.tmpl[l-1], path)
+}
+
+var pathIndex = regexp.MustCompile(`\[[^\]]*\]$`)
+
+// keyColumn is the 1-based column of the path's last key ("image" for
+// "spec.containers[0].image") written as a key in the template line, or 1.
+func keyColumn(line, path string) int {
+	key := path
+	if i := strings.LastIndexByte(key, '.'); i >= 0 && !strings.Contains(key[i:], `"`) {
+		key = key[i+1:]
+	}
+	if i := strings.Index(key, `["`); i >= 0 && strings.HasSuffix(key, `"]`) {
+		key = key[i+2 : len(key)-2]
+	}
+	for pathIndex.MatchString(key) {
+		key = pathIndex.ReplaceAllString(key, "")
+	}
+	if key == "" {
+		return 1
+	}
+	for _, k := range []string{key + ":", `"` + key + `":`, "'" + key + "':"} {
+		if i := strings.Index(line, k); i >= 0 && (i == 0 || !isKeyByte(line[i-1])) {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+func isKeyByte(b byte) bool {
+	return b == '-' || b == '_' || b == '.' || b == '/' ||
+		'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+}
+
+// tline is what one template line can produce.
+type tline struct {
+	lits        []string // literal text runs on the line, in order
+	startAnchor bool     // the rendered line starts with lits[0]
+	endAnchor   bool     // the rendered line ends with the last lit
+	matchable   bool     // the line writes literal text or a blank line
+	output      bool     // an action that writes output starts on the line
+	pure        bool     // an output action comes before any literal text
+	weight      int      // non-blank literal bytes
+}
+
+// byteKind classifies each template byte.
+const (
+	kTrimmed = iota // whitespace removed by {{- or -}}, or a define body
+	kLiteral        // text written to the output as is
+	kControl        // a control action (if, range, end, comment, $x := ...)
+	kOutput         // an action that writes output
+)
+
+type rangeSpan struct{ from, to int } // template lines, 1-based, inclusive
+
+// scanTemplate classifies the bytes of a template and finds its range
+// bodies. It follows text/template's lexing of delimiters, trim markers,
+// strings and comments; a template it cannot follow (unbalanced blocks, an
+// unclosed action) still gets a classification, only a less useful one.
+func scanTemplate(src []byte) ([]byte, []rangeSpan) {
+	kind := make([]byte, len(src))
+	var ranges []rangeSpan
+	type block struct {
+		kw   string
+		line int
+	}
+	var stack []block
+	defineDepth := 0
+	lineOf := func(pos int) int { return bytes.Count(src[:pos], []byte{'\n'}) + 1 }
+	isSpace := func(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+	i := 0
+	trimNext := false
+	for i < len(src) {
+		a := bytes.Index(src[i:], []byte("{{"))
+		textEnd := len(src)
+		if a >= 0 {
+			textEnd = i + a
+		}
+		// text [i, textEnd)
+		from, to := i, textEnd
+		if trimNext {
+			for from < to && isSpace(src[from]) {
+				from++
+			}
+		}
+		leftTrim := a >= 0 && textEnd+3 < len(src) && src[textEnd+2] == '-' && isSpace(src[textEnd+3])
+		if leftTrim {
+			for to > from && isSpace(src[to-1]) {
+				to--
+			}
+		}
+		if defineDepth == 0 {
+			for p := from; p < to; p++ {
+				kind[p] = kLiteral
+			}
+		}
+		if a < 0 {
+			break
+		}
+		end, closed, rightTrim := actionEnd(src, textEnd)
+		bodyFrom, bodyTo := textEnd+2, end
+		if closed {
+			bodyTo = end - 2
+		}
+		if leftTrim {
+			bodyFrom++
+		}
+		if rightTrim {
+			bodyTo--
+		}
+		var body []byte
+		if bodyFrom < bodyTo && bodyTo <= len(src) {
+			body = src[bodyFrom:bodyTo]
+		}
+		kw, out := classifyAction(bytes.TrimSpace(body))
+		k := byte(kControl)
+		if out && defineDepth == 0 {
+			k = kOutput
+		}
+		for p := textEnd; p < end; p++ {
+			kind[p] = k
+		}
+		switch kw {
+		case "if", "with", "range", "block":
+			stack = append(stack, block{kw, lineOf(textEnd)})
+		case "define":
+			stack = append(stack, block{kw, lineOf(textEnd)})
+			defineDepth++
+		case "end":
+			if n := len(stack); n > 0 {
+				b := stack[n-1]
+				stack = stack[:n-1]
+				switch b.kw {
+				case "define":
+					defineDepth--
+				case "range":
+					ranges = append(ranges, rangeSpan{b.line, lineOf(textEnd)})
+				}
+			}
+		}
+		trimNext = rightTrim
+		i = end
+	}
+	return kind, ranges
+}
+
+// actionEnd returns the end (after "}}") of the action starting at a,
+// whether it is closed, and whether it ends with the " -}}" trim marker.
+// An unclosed action runs to the end of the template.
+func actionEnd(src []byte, a int) (end int, closed, trim bool) {
+	isSpace := func(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+	p := a + 2
+	if p+1 < len(src) && src[p] == '-' && isSpace(src[p+1]) {
+		p += 2
+	}
+	// a comment: {{/* ... */}} with optional trim markers
+	for p < len(src) && isSpace(src[p]) {
+		p++
+	}
+	if bytes.HasPrefix(src[p:], []byte("/*")) {
+		c := bytes.Index(src[p+2:], []byte("*/"))
+		if c < 0 {
+			return len(src), false, false
+		}
+		p += 2 + c + 2
+	}
+	for p < len(src) {
+		switch src[p] {
+		case '"', '\'':
+			q := src[p]
+			p++
+			for p < len(src) && src[p] != q && src[p] != '\n' {
+				if src[p] == '\\' {
+					p++
+				}
+				p++
+			}
+			p++
+		case '`':
+			c := bytes.IndexByte(src[p+1:], '`')
+			if c < 0 {
+				return len(src), false, false
+			}
+			p += 1 + c + 1
+		case '}':
+			if p+1 < len(src) && src[p+1] == '}' {
+				trim := p-2 > a+1 && src[p-1] == '-' && isSpace(src[p-2])
+				return p + 2, true, trim
+			}
+			p++
+		default:
+			p++
+		}
+	}
+	return len(src), false, false
+}
+
+var declaration = regexp.MustCompile(`^\$[A-Za-z0-9_]*\s*(?::=|=[^=])`)
+
+// classifyAction returns the keyword of a block action ("if", "range",
+// "end", ...) and whether the action writes output.
+func classifyAction(body []byte) (string, bool) {
+	s := string(body)
+	if strings.HasPrefix(s, "/*") {
+		return "", false
+	}
+	kw := s
+	if i := strings.IndexAny(kw, " \t\r\n("); i >= 0 {
+		kw = kw[:i]
+	}
+	switch kw {
+	case "if", "with", "range", "define", "end", "else", "break", "continue":
+		return kw, false
+	case "block":
+		return kw, true
+	case "template":
+		return "", true
+	}
+	if declaration.MatchString(s) {
+		return "", false
+	}
+	return "", true
+}
+
+// templateLines cuts the classified template into lines.
+func templateLines(src, kind []byte) []tline {
+	var out []tline
+	start := 0
+	prevNewlineLiteral := true
+	for start <= len(src) {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		var t tline
+		var run []byte
+		outputBeforeFirstLit, outputAfterLastLit := false, false
+		flush := func() {
+			if run != nil {
+				t.lits = append(t.lits, string(run))
+				run = nil
+			}
+		}
+		for p := start; p < end; p++ {
+			switch kind[p] {
+			case kLiteral:
+				run = append(run, src[p])
+				outputAfterLastLit = false
+				if src[p] != ' ' && src[p] != '\t' && src[p] != '\r' {
+					t.weight++
+				}
+			case kOutput:
+				flush()
+				if p == start || kind[p-1] != kOutput {
+					t.output = true
+				}
+				if len(t.lits) == 0 {
+					outputBeforeFirstLit = true
+				}
+				outputAfterLastLit = true
+			default:
+				flush()
+			}
+		}
+		flush()
+		newlineLiteral := end < len(src) && kind[end] == kLiteral
+		eofLiteral := end == len(src) && (end == start || kind[end-1] == kLiteral)
+		t.startAnchor = prevNewlineLiteral && !outputBeforeFirstLit
+		t.endAnchor = (newlineLiteral || eofLiteral) && !outputAfterLastLit
+		t.matchable = len(t.lits) > 0 || (t.startAnchor && t.endAnchor && !t.output)
+		t.pure = outputBeforeFirstLit
+		if len(t.lits) == 0 {
+			t.lits = []string{""}
+		}
+		out = append(out, t)
+		prevNewlineLiteral = newlineLiteral
+		if end == len(src) {
+			break
+		}
+		start = end + 1
+	}
+	return out
+}
+
+// matches reports whether a rendered line fits the template line's
+// literal text: the runs in order, with anything between them.
+func (t *tline) matches(r string) bool {
+	if !t.matchable {
+		return false
+	}
+	lits := t.lits
+	if len(lits) == 1 && t.startAnchor && t.endAnchor {
+		return r == lits[0]
+	}
+	pos, end := 0, len(r)
+	if t.startAnchor {
+		if !strings.HasPrefix(r, lits[0]) {
+			return false
+		}
+		// Indentation followed by an action ("  {{ $key }}: ..."): the
+		// action does not add to the indentation.
+		if strings.TrimLeft(lits[0], " ") == "" && len(r) > len(lits[0]) && r[len(lits[0])] == ' ' {
+			return false
+		}
+		pos, lits = len(lits[0]), lits[1:]
+	}
+	if t.endAnchor && len(lits) > 0 {
+		last := lits[len(lits)-1]
+		if !strings.HasSuffix(r, last) || len(r)-len(last) < pos {
+			return false
+		}
+		end, lits = len(r)-len(last), lits[:len(lits)-1]
+	}
+	for _, lit := range lits {
+		j := strings.Index(r[pos:end], lit)
+		if j < 0 {
+			return false
+		}
+		pos += j + len(lit)
+	}
+	return true
+}
+
+const noScore = -1 << 40
+
+// alignLines returns, for each rendered line, the template line (1-based)
+// that produced it, or 0. See the package doc for the method.
+func alignLines(source, rendered []byte) []int {
+	if len(rendered) == 0 {
+		return nil
+	}
+	rlines := strings.Split(strings.TrimSuffix(string(rendered), "\n"), "\n")
+	result := make([]int, len(rlines))
+	kind, ranges := scanTemplate(source)
+	tl := templateLines(source, kind)
+	n, m := len(rlines), len(tl)
+	if n == 0 || m == 0 || n*(m+1) > maxCells {
+		return result
+	}
+
+	// score is the evidence that rendered line r comes from template
+	// line t: twice the literal bytes matched, or 1 for a line an output
+	// action may have written: any line when the action comes first on
+	// its template line ("    {{- toYaml . | nindent 4 }}"), else only
+	// the lines after one that matched (an action's output running over
+	// several lines). cont reports the second case.
+	score := func(r string, t int) (sc int, cont bool) {
+		if tl[t].matches(r) {
+			return max(2, 2*tl[t].weight), false
+		}
+		if tl[t].pure {
+			return 1, false
+		}
+		if tl[t].output {
+			return 1, true
+		}
+		return noScore, false
+	}
+	// enclosing range spans of each template line (0-based t)
+	loops := make([][]rangeSpan, m)
+	for _, rs := range ranges {
+		for l := rs.from; l <= rs.to && l <= m; l++ {
+			if l >= 1 {
+				loops[l-1] = append(loops[l-1], rs)
+			}
+		}
+	}
+
+	// pos[t+1] is the best total with the last assigned template line t;
+	// pos[0] is "none yet". from[r][t+1] is the previous state of that
+	// best (encoded +1 when rendered line r was assigned to t, as -1-prev
+	// when it was left unassigned).
+	const none = 0
+	prev := make([]int, m+1)
+	cur := make([]int, m+1)
+	for i := range prev {
+		prev[i] = noScore
+	}
+	prev[none] = 0
+	from := make([]int32, n*(m+1))
+	suffix := make([]int, m+2)
+	suffixArg := make([]int, m+2)
+	for r := 0; r < n; r++ {
+		row := from[r*(m+1) : (r+1)*(m+1)]
+		// suffix maxima of prev over states t+1 >= s, for range loops
+		suffix[m+1], suffixArg[m+1] = noScore, -1
+		for s := m; s >= 0; s-- {
+			suffix[s], suffixArg[s] = suffix[s+1], suffixArg[s+1]
+			if prev[s] > suffix[s] {
+				suffix[s], suffixArg[s] = prev[s], s
+			}
+		}
+		bestBefore, bestBeforeArg := prev[none], none // max prev over states < t+1
+		cur[none] = prev[none]
+		row[none] = int32(-1 - none)
+		for t := 0; t < m; t++ {
+			st := t + 1
+			// left unassigned, position stays at t
+			cur[st], row[st] = prev[st], int32(-1-st)
+			if sc, cont := score(rlines[r], t); sc != noScore {
+				cand, arg := bestBefore, bestBeforeArg
+				if cont {
+					cand, arg = noScore, -1
+				}
+				if tl[t].output && prev[st] > cand {
+					cand, arg = prev[st], st
+				}
+				for _, rs := range loops[t] {
+					if cont {
+						break
+					}
+					// the next iteration: back from a later body line
+					end := min(rs.to, m)
+					if st <= end && suffixArg[st] >= 0 && suffixArg[st] <= end && suffix[st] > cand {
+						cand, arg = suffix[st], suffixArg[st]
+					} else if st <= end {
+						for s := st; s <= end; s++ {
+							if prev[s] > cand {
+								cand, arg = prev[s], s
+							}
+						}
+					}
+				}
+				if cand != noScore && arg >= 0 && cand+sc > cur[st] {
+					cur[st], row[st] = cand+sc, int32(arg)
+				}
+			}
+			if prev[st] > bestBefore {
+				bestBefore, bestBeforeArg = prev[st], st
+			}
+		}
+		prev, cur = cur, prev
+	}
+	// best final state, then walk back
+	state := 0
+	for s := 1; s <= m; s++ {
+		if prev[s] > prev[state] {
+			state = s
+		}
+	}
+	for r := n - 1; r >= 0; r-- {
+		f := from[r*(m+1)+state]
+		if f < 0 {
+			state = int(-1 - f)
+			continue
+		}
+		result[r] = state
+		state = int(f)
+	}
+	return result
+}
