@@ -106,6 +106,22 @@ import (
 	"github.com/kubevet/kubevet/internal/render"
 )
 
+// Includes returns the folders of the local bases and components the
+// kustomization in dir includes, directly or through others, named the way
+// dir is: Includes("deploy/overlays/prod") gives "deploy/base". It lets a
+// caller check a base through the overlays that include it.
+func Includes(dir string) []string {
+	t, err := scan(dir, filepath.Clean(dir))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, k := range t.all[1:] {
+		out = append(out, filepath.Dir(k.name))
+	}
+	return out
+}
+
 // IsKustomization reports whether dir holds kustomization.yaml,
 // kustomization.yml or Kustomization.
 func IsKustomization(dir string) bool {
@@ -401,10 +417,18 @@ func (t *tree) problemOf(err error) render.Problem {
 		for _, k := range t.all {
 			for _, field := range []string{"resources", "bases", "components"} {
 				for _, e := range seqItems(value(k.root, field)) {
-					if e.Value == ref {
-						p.File, p.Line, p.Column = k.name, e.Line, e.Column
-						return p
+					if e.Value != ref {
+						continue
 					}
+					p.File, p.Line, p.Column = k.name, e.Line, e.Column
+					// A resource file that is not YAML: its own line.
+					if strings.Contains(err.Error(), "MalformedYAMLError") {
+						f := filepath.Join(k.dir, ref)
+						if data, rerr := os.ReadFile(f); rerr == nil && !parses(string(data)) {
+							p.File, p.Line, p.Column = t.displayName(f), errorLine(data, err), 0
+						}
+					}
+					return p
 				}
 			}
 		}

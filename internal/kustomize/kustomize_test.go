@@ -136,6 +136,17 @@ func names(out render.Output) []string {
 	return n
 }
 
+func TestIncludes(t *testing.T) {
+	got := Includes(prod)
+	want := []string{"testdata/app/base", "testdata/app/components/probes"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Includes(%s) = %v, want %v", prod, got, want)
+	}
+	if got := Includes("testdata/app/base"); len(got) != 0 {
+		t.Errorf("Includes(base) = %v, want none", got)
+	}
+}
+
 // how says which rule of Locate answers a golden row.
 type how string
 
@@ -366,6 +377,7 @@ func TestProblems(t *testing.T) {
 		{"loop/overlay", "../base/kustomization.yaml", 2, 5, "cycle detected"},
 		{"symlink/app", "kustomization.yaml", 3, 5, "is not in or below"},
 		{"outside", "kustomization.yaml", 2, 5, "is not in or below"},
+		{"baddoc", "configs.yaml", 8, 0, "MalformedYAMLError"},
 		{"scalar", "kustomization.yaml", 1, 1, "must be a YAML mapping"},
 		{"empty", "kustomization.yaml", 0, 0, "must be a YAML mapping"},
 		{"nothere", "kustomization.yaml", 0, 0, "no kustomization.yaml"},

@@ -3,6 +3,7 @@ package kustomize
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -251,8 +252,7 @@ func errorLine(data []byte, err error) int {
 		var prefix strings.Builder
 		for i, l := range lines {
 			prefix.WriteString(l)
-			var n yaml.Node
-			if yaml.Unmarshal([]byte(prefix.String()), &n) != nil {
+			if !parses(prefix.String()) {
 				return i + 1
 			}
 		}
@@ -268,6 +268,21 @@ func errorLine(data []byte, err error) int {
 	}
 	n, _ := atoi(m[1])
 	return n
+}
+
+// parses reports whether every YAML document of text parses.
+func parses(text string) bool {
+	dec := yaml.NewDecoder(strings.NewReader(text))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
 }
 
 // findKey returns the first mapping key named name below n (depth first).
