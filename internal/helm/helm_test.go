@@ -531,3 +531,52 @@ func BenchmarkRender(b *testing.B) {
 	}
 	b.ReportMetric(float64(objects), "objects/op")
 }
+
+// TestRenderSubchartNames: errors and files of subcharts are named under
+// the folder or archive in charts/ they come from, aliases included.
+func TestRenderSubchartNames(t *testing.T) {
+	sub := writeChart(t, map[string]string{
+		"Chart.yaml":       "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+		"values.yaml":      "ok: true\n",
+		"templates/x.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\n{{- if not .Values.ok }}\n{{ fail \"sub is not ok\" }}\n{{- end }}\n",
+	})
+	c, err := loader.LoadDir(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent := "apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 1.0.0\n    alias: first\n  - name: sub\n    version: 1.0.0\n    alias: second\n"
+	for _, packaged := range []bool{false, true} {
+		files := map[string]string{"Chart.yaml": parent}
+		entry := "charts/sub"
+		if !packaged {
+			for name, data := range map[string]string{"Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n", "values.yaml": "ok: true\n"} {
+				files[entry+"/"+name] = data
+			}
+			files[entry+"/templates/x.yaml"] = string(c.Templates[0].Data)
+		}
+		dir := writeChart(t, files)
+		if packaged {
+			if err := os.MkdirAll(filepath.Join(dir, "charts"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chartutil.Save(c, filepath.Join(dir, "charts")); err != nil {
+				t.Fatal(err)
+			}
+			entry = "charts/sub-1.0.0.tgz"
+		}
+		want := filepath.Join(dir, entry, "templates", "x.yaml")
+		out := Render(t.Context(), dir, Options{})
+		if len(out.Problems) > 0 || len(out.Files) != 2 {
+			t.Fatalf("packaged=%v: %+v", packaged, out)
+		}
+		for _, f := range out.Files {
+			if f.Name != want {
+				t.Errorf("packaged=%v: file %s, want %s", packaged, f.Name, want)
+			}
+		}
+		out = Render(t.Context(), dir, Options{Set: []string{"second.ok=false"}})
+		if len(out.Problems) != 1 || out.Problems[0].File != want || out.Problems[0].Line != 6 || !strings.Contains(out.Problems[0].Message, "sub is not ok") {
+			t.Errorf("packaged=%v: problems %+v, want one at %s:6", packaged, out.Problems, want)
+		}
+	}
+}

@@ -77,21 +77,29 @@ func isKeyByte(b byte) bool {
 
 // tline is what one template line can produce.
 type tline struct {
-	lits        []string // literal text runs on the line, in order
+	// pats are the literal patterns the line's output fits: all its
+	// literal text, and when part of it is inside an inline if/with/range
+	// ("image: {{ .repo }}{{ if .tag }}:{{ .tag }}{{ end }}"), also the
+	// text outside it.
+	pats   []pattern
+	output bool // an action that writes output starts on the line
+	pure   bool // an output action comes before any literal text
+}
+
+type pattern struct {
+	lits        []string // literal text runs, in order, anything between
 	startAnchor bool     // the rendered line starts with lits[0]
 	endAnchor   bool     // the rendered line ends with the last lit
-	matchable   bool     // the line writes literal text or a blank line
-	output      bool     // an action that writes output starts on the line
-	pure        bool     // an output action comes before any literal text
 	weight      int      // non-blank literal bytes
 }
 
 // byteKind classifies each template byte.
 const (
-	kTrimmed = iota // whitespace removed by {{- or -}}, or a define body
-	kLiteral        // text written to the output as is
-	kControl        // a control action (if, range, end, comment, $x := ...)
-	kOutput         // an action that writes output
+	kTrimmed     = iota // whitespace removed by {{- or -}}, or a define body
+	kLiteral            // text written to the output as is
+	kControl            // a control action (if, range, end, comment, $x := ...)
+	kOutput             // an action that writes output
+	kCondLiteral        // text of a block (if, with, range) opened on its own line
 )
 
 type rangeSpan struct{ from, to int } // template lines, 1-based, inclusive
@@ -134,8 +142,15 @@ func scanTemplate(src []byte) ([]byte, []rangeSpan) {
 			}
 		}
 		if defineDepth == 0 {
+			k := byte(kLiteral)
+			if n := len(stack); n > 0 && stack[n-1].kw != "define" && stack[n-1].line == lineOf(from) {
+				k = kCondLiteral
+			}
 			for p := from; p < to; p++ {
-				kind[p] = kLiteral
+				kind[p] = k
+				if src[p] == '\n' {
+					k = kLiteral // the block's own line is over
+				}
 			}
 		}
 		if a < 0 {
@@ -270,7 +285,7 @@ func classifyAction(body []byte) (string, bool) {
 func templateLines(src, kind []byte) []tline {
 	var out []tline
 	start := 0
-	prevNewlineLiteral := true
+	prevNewline := true // the previous line's newline is written
 	for start <= len(src) {
 		end := bytes.IndexByte(src[start:], '\n')
 		if end < 0 {
@@ -279,47 +294,31 @@ func templateLines(src, kind []byte) []tline {
 			end += start
 		}
 		var t tline
-		var run []byte
-		outputBeforeFirstLit, outputAfterLastLit := false, false
-		flush := func() {
-			if run != nil {
-				t.lits = append(t.lits, string(run))
-				run = nil
-			}
-		}
+		hasCond := false
 		for p := start; p < end; p++ {
 			switch kind[p] {
-			case kLiteral:
-				run = append(run, src[p])
-				outputAfterLastLit = false
-				if src[p] != ' ' && src[p] != '\t' && src[p] != '\r' {
-					t.weight++
-				}
 			case kOutput:
-				flush()
-				if p == start || kind[p-1] != kOutput {
+				if p == 0 || kind[p-1] != kOutput { // not the rest of an action over lines
 					t.output = true
 				}
-				if len(t.lits) == 0 {
-					outputBeforeFirstLit = true
-				}
-				outputAfterLastLit = true
-			default:
-				flush()
+			case kCondLiteral:
+				hasCond = true
 			}
 		}
-		flush()
-		newlineLiteral := end < len(src) && kind[end] == kLiteral
-		eofLiteral := end == len(src) && (end == start || kind[end-1] == kLiteral)
-		t.startAnchor = prevNewlineLiteral && !outputBeforeFirstLit
-		t.endAnchor = (newlineLiteral || eofLiteral) && !outputAfterLastLit
-		t.matchable = len(t.lits) > 0 || (t.startAnchor && t.endAnchor && !t.output)
-		t.pure = outputBeforeFirstLit
-		if len(t.lits) == 0 {
-			t.lits = []string{""}
+		newline := end < len(src) && kind[end] != kTrimmed && kind[end] != kControl && kind[end] != kOutput
+		eof := end == len(src) && (end == start || kind[end-1] == kLiteral || kind[end-1] == kCondLiteral)
+		full, pure := linePattern(src[start:end], kind[start:end], prevNewline, newline || eof, true)
+		t.pure = pure && t.output
+		if full.lits != nil {
+			t.pats = append(t.pats, full)
+		}
+		if hasCond {
+			if reduced, _ := linePattern(src[start:end], kind[start:end], prevNewline, newline || eof, false); reduced.lits != nil {
+				t.pats = append(t.pats, reduced)
+			}
 		}
 		out = append(out, t)
-		prevNewlineLiteral = newlineLiteral
+		prevNewline = newline
 		if end == len(src) {
 			break
 		}
@@ -328,18 +327,81 @@ func templateLines(src, kind []byte) []tline {
 	return out
 }
 
-// matches reports whether a rendered line fits the template line's
-// literal text: the runs in order, with anything between them.
-func (t *tline) matches(r string) bool {
-	if !t.matchable {
-		return false
+// linePattern builds the pattern of one line (without its newline). cond
+// says whether the text of inline blocks is required (else it is
+// anything). A line with neither literal text nor a blank output gives a
+// pattern with nil lits. pure reports an output action before any text.
+func linePattern(line, kind []byte, newlineBefore, newlineAfter, cond bool) (pattern, bool) {
+	var pat pattern
+	var run []byte
+	inRun := false
+	wildBefore, wildAfter, pure := false, false, false
+	for p, b := range line {
+		k := kind[p]
+		if k == kCondLiteral && !cond {
+			k = kOutput // anything, or nothing
+		}
+		switch k {
+		case kLiteral, kCondLiteral:
+			run = append(run, b)
+			inRun = true
+			wildAfter = false
+			if b != ' ' && b != '\t' && b != '\r' {
+				pat.weight++
+			}
+		case kOutput:
+			if inRun {
+				pat.lits = append(pat.lits, string(run))
+				run, inRun = nil, false
+			}
+			if len(pat.lits) == 0 {
+				wildBefore = true
+				if kind[p] == kOutput {
+					pure = true
+				}
+			}
+			wildAfter = true
+		default:
+			if inRun {
+				pat.lits = append(pat.lits, string(run))
+				run, inRun = nil, false
+			}
+		}
 	}
-	lits := t.lits
-	if len(lits) == 1 && t.startAnchor && t.endAnchor {
+	if inRun {
+		pat.lits = append(pat.lits, string(run))
+	}
+	pat.startAnchor = newlineBefore && !wildBefore
+	pat.endAnchor = newlineAfter && !wildAfter
+	if len(pat.lits) == 0 {
+		if !pat.startAnchor || !pat.endAnchor || wildBefore {
+			return pattern{}, pure
+		}
+		pat.lits = []string{""} // a blank line
+	}
+	return pat, pure
+}
+
+// match returns the weight of the best pattern of the template line that
+// the rendered line fits (the literal runs in order, anything between
+// them), or -1.
+func (t *tline) match(r string) int {
+	best := -1
+	for i := range t.pats {
+		if w := t.pats[i].weight; w > best && t.pats[i].matches(r) {
+			best = w
+		}
+	}
+	return best
+}
+
+func (pt *pattern) matches(r string) bool {
+	lits := pt.lits
+	if len(lits) == 1 && pt.startAnchor && pt.endAnchor {
 		return r == lits[0]
 	}
 	pos, end := 0, len(r)
-	if t.startAnchor {
+	if pt.startAnchor {
 		if !strings.HasPrefix(r, lits[0]) {
 			return false
 		}
@@ -350,7 +412,7 @@ func (t *tline) matches(r string) bool {
 		}
 		pos, lits = len(lits[0]), lits[1:]
 	}
-	if t.endAnchor && len(lits) > 0 {
+	if pt.endAnchor && len(lits) > 0 {
 		last := lits[len(lits)-1]
 		if !strings.HasSuffix(r, last) || len(r)-len(last) < pos {
 			return false
@@ -391,8 +453,8 @@ func alignLines(source, rendered []byte) []int {
 	// the lines after one that matched (an action's output running over
 	// several lines). cont reports the second case.
 	score := func(r string, t int) (sc int, cont bool) {
-		if tl[t].matches(r) {
-			return max(2, 2*tl[t].weight), false
+		if w := tl[t].match(r); w >= 0 {
+			return max(2, 2*w), false
 		}
 		if tl[t].pure {
 			return 1, false

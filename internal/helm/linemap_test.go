@@ -226,3 +226,54 @@ func FuzzAlignLines(f *testing.F) {
 		checkAlign(t, source, rendered)
 	})
 }
+
+// TestAlignCases: small templates with the shapes charts use, each with
+// the template line every rendered line must map to.
+func TestAlignCases(t *testing.T) {
+	tests := []struct {
+		name     string
+		source   string
+		rendered string
+		want     []int
+	}{
+		{"inline if", "kind: Pod\nimage: {{ .repo }}{{ if .tag }}:{{ .tag }}{{ end }}\npolicy: Always\n",
+			"kind: Pod\nimage: nginx\npolicy: Always\n", []int{1, 2, 3}},
+		{"action over two lines", "env:\n  {{- include \"x\" (dict\n      \"a\" 1) | nindent 2 }}\nname: x\n",
+			"env:\n  a: 1\n  b: 2\nname: x\n", []int{1, 2, 2, 4}},
+		{"toYaml after a key, no trim", "metadata:\n  labels: {{ toYaml .l | nindent 4 }}\nspec: {}\n",
+			"metadata:\n  labels: \n    a: b\n    c: d\nspec: {}\n", []int{1, 2, 2, 2, 5 - 2}},
+		{"range with else", "items:\n{{- range .xs }}\n  - name: {{ . }}\n{{- else }}\n  - none: true\n{{- end }}\n",
+			"items:\n  - name: a\n  - name: b\n", []int{1, 3, 3}},
+		{"range else taken", "items:\n{{- range .xs }}\n  - name: {{ . }}\n{{- else }}\n  - none: true\n{{- end }}\n",
+			"items:\n  - none: true\n", []int{1, 5}},
+		{"nested range", "{{- range .groups }}\n- group: {{ .name }}\n  users:\n  {{- range .users }}\n    - {{ . }}\n  {{- end }}\n{{- end }}\n",
+			"\n- group: a\n  users:\n    - x\n    - y\n- group: b\n  users:\n    - z\n", []int{1, 2, 3, 5, 5, 2, 3, 5}},
+		{"comments and declarations", "{{- /* the service */ -}}\n{{- $port := .port }}\nkind: Service\nport: {{ $port }}\n",
+			"kind: Service\nport: 80\n", []int{3, 4}},
+		{"with and toYaml block", "spec:\n  {{- with .affinity }}\n  affinity:\n    {{- toYaml . | nindent 4 }}\n  {{- end }}\n  replicas: 1\n",
+			"spec:\n  affinity:\n    nodeAffinity:\n      required: {}\n  replicas: 1\n", []int{1, 3, 4, 4, 6}},
+		{"range over a map of keys", "data:\n  {{- range $k, $v := .data }}\n  {{ $k }}: {{ $v | quote }}\n  {{- end }}\n  fixed: x\n",
+			"data:\n  a: \"1\"\n  b: \"2\"\n  fixed: x\n", []int{1, 3, 3, 5}},
+		{"no literal text explains a line", "{{ .Values.raw }}\n", "a: 1\nb: 2\n", []int{1, 1}},
+		{"text the template does not have", "kind: Pod\nname: x\n", "kind: Pod\nother: y\nname: x\n", []int{1, 0, 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := alignLines([]byte(tt.source), []byte(tt.rendered))
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("alignLines:\n got %v\nwant %v\nrendered:\n%s", got, tt.want, tt.rendered)
+			}
+		})
+	}
+}
+
+// TestAlignAmbiguous documents the approximation of identical lines in
+// two branches: the rendered line maps to one of them, not always the
+// branch taken.
+func TestAlignAmbiguous(t *testing.T) {
+	src := "{{- if .a }}\n  name: x\n{{- else }}\n  name: x\n{{- end }}\n"
+	got := alignLines([]byte(src), []byte("\n  name: x\n"))
+	if len(got) != 2 || (got[1] != 2 && got[1] != 4) {
+		t.Errorf("alignLines = %v, want line 2 or 4 for the second line", got)
+	}
+}
