@@ -266,51 +266,86 @@ func (t *tree) object(res *resource.Resource, origin *resource.Origin, data []by
 		o.built = deref(&built)
 	}
 	var owners []*kustomization
+	var src string         // the absolute source file
+	var gen *kustomization // the generating kustomization
 	switch {
 	case origin != nil && origin.Path != "":
-		abs := filepath.Join(t.rootDir, origin.Path)
-		o.file = t.displayName(abs)
-		ds, ok := docs[abs]
-		if !ok {
-			if b, err := os.ReadFile(abs); err == nil {
-				ds = decodeAll(b)
-			}
-			docs[abs] = ds
-		}
-		o.source = findDoc(ds, o.kind, o.name)
-		owners = t.owners[abs]
+		src = filepath.Join(t.rootDir, origin.Path)
+		o.file = t.displayName(src)
+		owners = t.owners[src]
 	case origin != nil && origin.ConfiguredIn != "":
-		k := t.byFile[filepath.Join(t.rootDir, origin.ConfiguredIn)]
-		if k == nil {
-			break
-		}
-		o.file = k.name
-		owners = []*kustomization{k}
-		kind := strings.TrimSuffix(origin.ConfiguredBy.Kind, "Generator")
-		best := -1
-		for i, g := range k.generators {
-			if g.kind == kind && g.name != "" && strings.Contains(o.name, g.name) && (best < 0 || len(g.name) > len(k.generators[best].name)) {
-				best = i
-			}
-		}
-		if best >= 0 {
-			o.gen = &k.generators[best]
-		} else {
-			o.gen = &generator{node: k.root, keys: map[string]*yaml.Node{}}
+		if gen = t.byFile[filepath.Join(t.rootDir, origin.ConfiguredIn)]; gen != nil {
+			o.file = gen.name
+			owners = []*kustomization{gen}
 		}
 	}
 	if len(owners) == 0 {
 		owners = t.all
 	}
 	o.chain = ancestors(owners)
+	switch {
+	case src != "":
+		ds, ok := docs[src]
+		if !ok {
+			if b, err := os.ReadFile(src); err == nil {
+				ds = decodeAll(b)
+			}
+			docs[src] = ds
+		}
+		o.source = findDoc(ds, o.kind, o.original(o.name), o.name)
+	case gen != nil:
+		o.gen = gen.generator(origin.ConfiguredBy.Kind, o.original(hashSuffix.ReplaceAllString(o.name, "")), o.name)
+	}
 	return o
 }
 
+// hashSuffix is the content hash kustomize appends to generated names.
+var hashSuffix = regexp.MustCompile(`-[a-z0-9]{10}$`)
+
+// original returns the name before the prefixes and suffixes of the
+// kustomizations the object passed through.
+func (o *object) original(name string) string {
+	for _, k := range o.chain {
+		if p := scalar(value(k.root, "namePrefix")); p != "" {
+			name = strings.TrimPrefix(name, p)
+		}
+		if s := scalar(value(k.root, "nameSuffix")); s != "" {
+			name = strings.TrimSuffix(name, s)
+		}
+	}
+	return name
+}
+
+// generator returns the entry of k that generated an object, by the kind
+// of generator (ConfigMapGenerator), the object's original name, and else
+// the longest generator name within the built name. Without one it
+// returns an entry for the whole kustomization.
+func (k *kustomization) generator(by, original, built string) *generator {
+	kind := strings.TrimSuffix(by, "Generator")
+	best := -1
+	for i, g := range k.generators {
+		if g.kind != kind || g.name == "" {
+			continue
+		}
+		if g.name == original {
+			return &k.generators[i]
+		}
+		if strings.Contains(built, g.name) && (best < 0 || len(g.name) > len(k.generators[best].name)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		return &k.generators[best]
+	}
+	return &generator{node: k.root, keys: map[string]*yaml.Node{}}
+}
+
 // findDoc returns the document of docs that defined an object of the
-// given kind now named name: the same name, else the longest name the
-// built name contains, else the only document of that kind.
-func findDoc(docs []*yaml.Node, kind, name string) *yaml.Node {
-	var best, only *yaml.Node
+// given kind, originally named original and now built: the original name,
+// else the built name, else the longest name the built name contains,
+// else the only document of that kind.
+func findDoc(docs []*yaml.Node, kind, original, built string) *yaml.Node {
+	var best, only, same *yaml.Node
 	bestLen, ofKind := -1, 0
 	for _, d := range docs {
 		d = deref(d)
@@ -320,12 +355,17 @@ func findDoc(docs []*yaml.Node, kind, name string) *yaml.Node {
 		ofKind++
 		only = d
 		n := scalar(value(value(d, "metadata"), "name"))
-		if n == name {
+		switch {
+		case n == original:
 			return d
-		}
-		if n != "" && strings.Contains(name, n) && len(n) > bestLen {
+		case n == built:
+			same = d
+		case n != "" && strings.Contains(built, n) && len(n) > bestLen:
 			best, bestLen = d, len(n)
 		}
+	}
+	if same != nil {
+		return same
 	}
 	if best != nil {
 		return best

@@ -76,6 +76,7 @@ func TestBuildObjects(t *testing.T) {
 			"Service/prod-web-v1 testdata/app/base/service.yaml",
 			"ConfigMap/prod-web-config-v1 testdata/app/base/configmap.yaml",
 			"ConfigMap/prod-web-flags-v1 testdata/app/base/configmap.yaml",
+			"ConfigMap/prod-web-config-v1-v1 testdata/app/base/configmap.yaml",
 			"PodDisruptionBudget/prod-web-v1 testdata/app/overlays/prod/pdb.yaml",
 			"ConfigMap/prod-web-extra-v1-dmht42tct7 testdata/app/overlays/prod/kustomization.yaml",
 			"Secret/prod-web-secret-v1-ckd59g56hk testdata/app/overlays/prod/kustomization.yaml",
@@ -85,6 +86,7 @@ func TestBuildObjects(t *testing.T) {
 			"Service/dev-web testdata/app/base/service.yaml",
 			"ConfigMap/dev-web-config testdata/app/base/configmap.yaml",
 			"ConfigMap/dev-web-flags testdata/app/base/configmap.yaml",
+			"ConfigMap/dev-web-config-v1 testdata/app/base/configmap.yaml",
 			"ConfigMap/dev-web-env-bk2hmt6gd5 testdata/app/overlays/dev/kustomization.yaml",
 		}},
 		{"testdata/app/base", []string{
@@ -92,6 +94,7 @@ func TestBuildObjects(t *testing.T) {
 			"Service/web testdata/app/base/service.yaml",
 			"ConfigMap/web-config testdata/app/base/configmap.yaml",
 			"ConfigMap/web-flags testdata/app/base/configmap.yaml",
+			"ConfigMap/web-config-v1 testdata/app/base/configmap.yaml",
 		}},
 	}
 	for _, tt := range tests {
@@ -219,6 +222,10 @@ var goldenTable = []golden{
 	{prod, "ConfigMap/prod-web-config-v1", "data.LOG_LEVEL", prodK + ":31:9", transform},
 	{prod, "ConfigMap/prod-web-flags-v1", "", base + "configmap.yaml:8:1", source},
 	{prod, "ConfigMap/prod-web-flags-v1", "data.beta", base + "configmap.yaml:13:3", source},
+	// prod-web-config-v1 is web-config with the suffix -v1, not the
+	// ConfigMap web-config-v1 (built as prod-web-config-v1-v1).
+	{prod, "ConfigMap/prod-web-config-v1-v1", "", base + "configmap.yaml:15:1", source},
+	{prod, "ConfigMap/prod-web-config-v1-v1", "data.LOG_LEVEL", base + "configmap.yaml:20:3", source},
 	{prod, "PodDisruptionBudget/prod-web-v1", "spec.minAvailable", prodPath + "pdb.yaml:6:3", source},
 	{prod, "PodDisruptionBudget/prod-web-v1", "metadata.name", prodK + ":3:1", transform},
 	{prod, "ConfigMap/prod-web-extra-v1-dmht42tct7", "", prodK + ":32:5", generated},
@@ -243,6 +250,7 @@ var goldenTable = []golden{
 	{dev, devDep, c0 + ".resources", devK + ":32:17", patched},
 	{dev, devDep, c0 + ".resources.limits.cpu", devK + ":34:21", patched},
 	{dev, "ConfigMap/dev-web-config", "data.LOG_LEVEL", base + "configmap.yaml:6:3", source},
+	{dev, "ConfigMap/dev-web-config-v1", "data.LOG_LEVEL", base + "configmap.yaml:20:3", source},
 	{dev, "ConfigMap/dev-web-env-bk2hmt6gd5", "", devK + ":11:5", generated},
 	{dev, "ConfigMap/dev-web-env-bk2hmt6gd5", "data.MODE", devK + ":13:9", generated},
 	{dev, "Service/dev-web", "metadata.name", devK + ":3:1", transform},
@@ -425,24 +433,45 @@ func TestRemoteRefused(t *testing.T) {
 	}
 }
 
-func TestIsRemote(t *testing.T) {
-	for s, want := range map[string]bool{
-		"https://example.com/a.yaml":                    true,
-		"HTTP://example.com/a.yaml":                     true,
-		"github.com/org/repo//dir?ref=v1":               true,
-		"GitHub.com:org/repo":                           true,
-		"git@gitlab.com:org/repo.git":                   true,
-		"git::https://example.com/repo.git":             true,
-		"ssh://git@example.com/repo.git":                true,
-		"file:///srv/repo.git":                          true,
-		"../../base":                                    false,
-		"deployment.yaml":                               false,
-		"gitlab.example.com/org/repo":                   false,
-		"apiVersion: v1\nkind: ConfigMap\nmetadata: {}": false,
+func TestRemoteForms(t *testing.T) {
+	for s, want := range map[string][2]bool{ // fetches, clones
+		"https://example.com/a.yaml":                    {true, true},
+		"HTTP://example.com/a.yaml":                     {true, true},
+		"token=https://example.com/token":               {true, true},
+		"github.com/org/repo//dir?ref=v1":               {false, true},
+		"GitHub.com:org/repo":                           {false, true},
+		"git@gitlab.com:org/repo.git":                   {false, true},
+		"git::https://example.com/repo.git":             {true, true},
+		"ssh://git@example.com/repo.git":                {false, true},
+		"file:///srv/repo.git":                          {false, true},
+		"../../base":                                    {false, false},
+		"deployment.yaml":                               {false, false},
+		"gitlab.example.com/org/repo":                   {false, false},
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {}": {false, false},
 	} {
-		if got := isRemote(s); got != want {
-			t.Errorf("isRemote(%q) = %v, want %v", s, got, want)
+		if got := [2]bool{fetches(s), clones(s)}; got != want {
+			t.Errorf("%q: fetches, clones = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// TestLocalFileLikeRepo checks a resource file whose name looks like a
+// repository (user@host...) builds: kustomize reads an existing file
+// before it tries to clone.
+func TestLocalFileLikeRepo(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"kustomization.yaml": "resources: [team@v1.yaml]\n",
+		"team@v1.yaml":       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team\n",
+	}
+	for f, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := build(t, dir)
+	if len(out.Files) != 1 || out.Files[0].Name != filepath.Join(dir, "team@v1.yaml") {
+		t.Errorf("built %v, want the one file team@v1.yaml", names(out))
 	}
 }
 
@@ -497,7 +526,7 @@ func TestHostileInputs(t *testing.T) {
 func BenchmarkBuild(b *testing.B) {
 	for b.Loop() {
 		out := Build(b.Context(), prod)
-		if len(out.Problems) > 0 || len(out.Files) != 7 {
+		if len(out.Problems) > 0 || len(out.Files) != 8 {
 			b.Fatalf("build: %d files, problems %+v", len(out.Files), out.Problems)
 		}
 	}

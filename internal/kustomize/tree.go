@@ -322,13 +322,13 @@ func (k *kustomization) includes(t *tree) []include {
 			if e.Kind != yaml.ScalarNode || e.Value == "" {
 				continue
 			}
-			if isRemote(e.Value) {
-				t.problem(k.file, e, "remote %s %q not fetched: kubevet builds kustomizations offline; vendor it into the repository and name it by a local path", strings.TrimSuffix(field, "s"), e.Value)
-				continue
-			}
 			p := e.Value
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(k.dir, p)
+			}
+			if fetches(e.Value) || (clones(e.Value) && (field == "components" || !isFile(p))) {
+				t.problem(k.file, e, "remote %s %q not fetched: kubevet builds kustomizations offline; vendor it into the repository and name it by a local path", strings.TrimSuffix(field, "s"), e.Value)
+				continue
 			}
 			fi, err := os.Stat(p)
 			switch {
@@ -346,7 +346,11 @@ func (k *kustomization) includes(t *tree) []include {
 	check = func(n *yaml.Node, key string) {
 		switch n.Kind {
 		case yaml.ScalarNode:
-			if fileFields[key] && isRemote(n.Value) {
+			remote := fetches(n.Value)
+			if accumulated[key] && clones(n.Value) && !isFile(filepath.Join(k.dir, n.Value)) {
+				remote = true
+			}
+			if (fileFields[key] || accumulated[key]) && remote {
 				t.problem(k.file, n, "remote file %q not fetched: kubevet builds kustomizations offline; copy it into the repository", n.Value)
 			}
 		case yaml.SequenceNode:
@@ -369,25 +373,35 @@ func (k *kustomization) includes(t *tree) []include {
 	return out
 }
 
-// fileFields are the keys whose values kustomize loads as files or
-// folders.
+// fileFields are the keys whose values kustomize loads as files, and
+// downloads when they are URLs.
 var fileFields = map[string]bool{
 	"path": true, "patchesStrategicMerge": true, "files": true, "envs": true, "env": true,
-	"configurations": true, "crds": true, "generators": true, "transformers": true,
-	"validators": true, "openapi": true,
+	"configurations": true, "crds": true, "openapi": true,
 }
 
-// isRemote reports whether kustomize would fetch s over the network (a
-// URL, or a git repository spec such as github.com/org/repo//dir?ref=v1 or
-// git@host:org/repo), including file:// repositories it would clone with
-// git. It follows the forms kustomize's own parser accepts, erring on the
-// side of remote.
-func isRemote(s string) bool {
-	if strings.Contains(s, "\n") {
-		return false // inline content
-	}
+// accumulated are the keys whose values kustomize reads like resources: a
+// file, else a folder or git repository to clone.
+var accumulated = map[string]bool{"generators": true, "transformers": true, "validators": true}
+
+// fetches reports whether kustomize would download s when it loads it as
+// a file: an http or https URL (a generator file source may put "key="
+// before it). Inline content is not a name.
+func fetches(s string) bool {
 	l := strings.ToLower(s)
-	l = strings.TrimPrefix(l, "git::")
+	return !strings.Contains(s, "\n") && (strings.Contains(l, "http://") || strings.Contains(l, "https://"))
+}
+
+// clones reports whether kustomize would take s, when it is not a local
+// file, for a git repository to clone: any URL (file:// repositories are
+// cloned with git too), github.com/org/repo//dir?ref=v1, or SCP-style
+// user@host:org/repo. It follows the forms kustomize's own parser
+// accepts, erring on the side of remote.
+func clones(s string) bool {
+	if strings.Contains(s, "\n") {
+		return false
+	}
+	l := strings.TrimPrefix(strings.ToLower(s), "git::")
 	if strings.Contains(l, "://") {
 		return true
 	}
@@ -395,6 +409,11 @@ func isRemote(s string) bool {
 		return true
 	}
 	return scpUser.MatchString(s)
+}
+
+func isFile(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 var scpUser = regexp.MustCompile(`^(?i:git::)?[a-zA-Z][a-zA-Z0-9-]*@`)
