@@ -306,12 +306,8 @@ var hashSuffix = regexp.MustCompile(`-[a-z0-9]{10}$`)
 // kustomizations the object passed through.
 func (o *object) original(name string) string {
 	for _, k := range o.chain {
-		if p := scalar(value(k.root, "namePrefix")); p != "" {
-			name = strings.TrimPrefix(name, p)
-		}
-		if s := scalar(value(k.root, "nameSuffix")); s != "" {
-			name = strings.TrimSuffix(name, s)
-		}
+		name = strings.TrimPrefix(name, k.namePrefix.value)
+		name = strings.TrimSuffix(name, k.nameSuffix.value)
 	}
 	return name
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -310,6 +311,42 @@ func TestLocateMatchesText(t *testing.T) {
 			t.Errorf("%s %q: %s:%d:%d reads %q, not key %s", g.dir, g.path, file, line, col, text, last.key)
 		}
 	}
+}
+
+// TestLocateConcurrent calls Locate from many goroutines, as the engine
+// does; run with -race.
+func TestLocateConcurrent(t *testing.T) {
+	out := build(t, prod)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for _, f := range out.Files {
+				for _, g := range goldenTable {
+					f.Locate(0, g.path, 1, 1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestBuildConcurrent builds overlays from many goroutines, as the
+// engine does; run with -race.
+func TestBuildConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := range 6 {
+		dir, want := prod, 8
+		if i%2 == 1 {
+			dir, want = dev, 6
+		}
+		wg.Go(func() {
+			out := Build(t.Context(), dir)
+			if len(out.Files) != want || len(out.Problems) != 0 {
+				t.Errorf("%s: %d files, problems %+v; want %d files", dir, len(out.Files), out.Problems, want)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestLocateBadPath(t *testing.T) {

@@ -269,15 +269,15 @@ func (k *kustomization) claim(o *object, segs []seg, b *yaml.Node) (position, bo
 		}
 	}
 	if leaf && isPath(segs, "metadata", "name") {
-		if k.namePrefix != nil && strings.HasPrefix(b.Value, scalar(value(k.root, "namePrefix"))) && scalar(value(k.root, "namePrefix")) != "" {
-			return at(k.name, k.namePrefix), true
+		if p := k.namePrefix; p.value != "" && strings.HasPrefix(b.Value, p.value) {
+			return at(k.name, p.key), true
 		}
-		if k.nameSuffix != nil && strings.Contains(b.Value, scalar(value(k.root, "nameSuffix"))) && scalar(value(k.root, "nameSuffix")) != "" {
-			return at(k.name, k.nameSuffix), true
+		if s := k.nameSuffix; s.value != "" && strings.Contains(b.Value, s.value) {
+			return at(k.name, s.key), true
 		}
 	}
-	if leaf && isPath(segs, "metadata", "namespace") && k.namespace != nil && scalar(value(k.root, "namespace")) == b.Value {
-		return at(k.name, k.namespace), true
+	if ns := k.namespace; leaf && isPath(segs, "metadata", "namespace") && ns.key != nil && ns.value == b.Value {
+		return at(k.name, ns.key), true
 	}
 	if leaf && len(segs) == 2 && segs[1].index == -1 && (isPath(segs[:1], "data") || isPath(segs[:1], "binaryData") || isPath(segs[:1], "stringData")) {
 		for i := range slices.Backward(k.generators) {
@@ -286,7 +286,9 @@ func (k *kustomization) claim(o *object, segs []seg, b *yaml.Node) (position, bo
 			if n == nil || g.kind != o.kind || g.name == "" || !strings.Contains(o.name, g.name) {
 				continue
 			}
-			if v, ok := g.values[segs[1].key]; g.kind == "Secret" || (ok && v == b.Value) || !ok {
+			// Secret data is base64 and file sources have no value here:
+			// for those the key decides.
+			if v, literal := g.values[segs[1].key]; !literal || g.kind == "Secret" || v == b.Value {
 				return at(k.name, n), true
 			}
 		}

@@ -50,13 +50,25 @@ type kustomization struct {
 	// components are the components k lists.
 	components []*kustomization
 
-	namespace, namePrefix, nameSuffix *yaml.Node // key nodes
+	namespace, namePrefix, nameSuffix setting
 	labels                            []pair
 	annotations                       []pair
 	images                            []image
 	replicas                          []replica
 	generators                        []generator
 	patches                           []*patch
+}
+
+// setting is a field of a kustomization such as namePrefix: its value and
+// the key to report.
+type setting struct {
+	value string
+	key   *yaml.Node
+}
+
+func settingOf(n *yaml.Node, key string) setting {
+	k, v := entry(n, key)
+	return setting{value: scalar(v), key: k}
 }
 
 // pair is a label or annotation a kustomization sets.
@@ -480,9 +492,9 @@ func scalar(n *yaml.Node) string {
 // read collects the transformer, generator and patch entries of k.
 func (k *kustomization) read(t *tree) {
 	r := k.root
-	k.namespace, _ = entry(r, "namespace")
-	k.namePrefix, _ = entry(r, "namePrefix")
-	k.nameSuffix, _ = entry(r, "nameSuffix")
+	k.namespace = settingOf(r, "namespace")
+	k.namePrefix = settingOf(r, "namePrefix")
+	k.nameSuffix = settingOf(r, "nameSuffix")
 	k.labels = append(k.labels, pairs(value(r, "commonLabels"))...)
 	for _, l := range seqItems(value(r, "labels")) {
 		k.labels = append(k.labels, pairs(value(l, "pairs"))...)
