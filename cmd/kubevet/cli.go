@@ -18,6 +18,7 @@ import (
 	"github.com/kubevet/kubevet/internal/baseline"
 	"github.com/kubevet/kubevet/internal/catalog"
 	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/checks/apis"
 	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/engine"
 	"github.com/kubevet/kubevet/internal/report"
@@ -119,16 +120,25 @@ type checkFlags struct {
 	// objects, when set, gives the objects to check instead of the paths
 	// (kubevet cluster, cluster_cmd.go).
 	objects func(context.Context, engine.Options) (*engine.Result, error)
+	// render says how charts and kustomizations are built (render_cmd.go);
+	// nil where the command reads none.
+	render *renderFlags
 }
 
 func newCheckCmd(e *env) *cobra.Command {
-	var f checkFlags
+	f := checkFlags{render: &renderFlags{}}
 	cmd := &cobra.Command{
 		Use:   "check [PATH ...]",
 		Short: "Check manifest files and folders (- reads standard input)",
 		Long: `Check Kubernetes manifests: YAML and JSON files, folders (recursively: .yaml,
 .yml, .json), and - for standard input. Every finding names the file, line and
 column of the offending field.
+
+Helm charts (a folder with Chart.yaml, or a packaged .tgz) are rendered and
+Kustomize overlays (a folder with kustomization.yaml) are built in-process;
+their findings point at the template or source file that produced the field.
+A folder that a kustomization of the same run builds on is checked through it.
+--mode forces one way of reading every path.
 
 Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 2 for usage or configuration errors.`,
@@ -141,6 +151,7 @@ Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
 		},
 	}
 	addCheckFlags(cmd, &f)
+	addRenderFlags(cmd, f.render)
 	return cmd
 }
 
@@ -321,6 +332,15 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 		}
 	}
 	opt := engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin, Handlers: f.aks.handlers(), Now: asOf}
+	if f.render != nil {
+		version := cfg.KubernetesVersion
+		if version == "" {
+			version = apis.DefaultKubernetesVersion
+		}
+		if opt.Renderers, opt.ForceRender, err = f.render.renderers(cfg.Namespace, version); err != nil {
+			return err
+		}
+	}
 	var res *engine.Result
 	if f.objects != nil {
 		res, err = f.objects(ctx, opt)

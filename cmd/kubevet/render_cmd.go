@@ -1,0 +1,45 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/kubevet/kubevet/internal/engine"
+	"github.com/kubevet/kubevet/internal/helm"
+	"github.com/kubevet/kubevet/internal/renderers"
+)
+
+// renderFlags say how charts and kustomizations are built (kubevet check).
+type renderFlags struct {
+	mode           string
+	values         []string
+	set, setString []string
+	profiles       []string
+	releaseName    string
+}
+
+func addRenderFlags(cmd *cobra.Command, f *renderFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.mode, "mode", "auto", "how paths are read: auto (per folder: a Helm chart, a kustomization or manifests), manifests, helm, kustomize")
+	fl.StringArrayVarP(&f.values, "values", "f", nil, "Helm values file (repeatable; later files win)")
+	fl.StringArrayVar(&f.set, "set", nil, "Helm value on the command line: key=value[,key=value] (repeatable)")
+	fl.StringArrayVar(&f.setString, "set-string", nil, "Helm value kept as a string: key=value[,key=value] (repeatable)")
+	fl.StringArrayVar(&f.profiles, "values-profile", nil, "render charts once per values profile NAME=FILE[,FILE] (repeatable); findings say which profiles they appear in")
+	fl.StringVar(&f.releaseName, "release-name", "", "Helm release name (default release-name, as helm template)")
+}
+
+// renderers returns the renderers of the run and whether the mode forces
+// every path through them.
+func (f renderFlags) renderers(namespace, kubeVersion string) ([]engine.Renderer, bool, error) {
+	profiles, err := renderers.ParseProfiles(f.profiles)
+	if err != nil {
+		return nil, false, usageError{err}
+	}
+	rs, force, err := renderers.New(renderers.Options{Mode: f.mode, Profiles: profiles, Helm: helm.Options{
+		ValueFiles: f.values, Set: f.set, SetString: f.setString,
+		ReleaseName: f.releaseName, Namespace: namespace, KubeVersion: kubeVersion,
+	}})
+	if err != nil {
+		return nil, false, usageError{err}
+	}
+	return rs, force, nil
+}
