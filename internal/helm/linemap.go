@@ -53,7 +53,7 @@ func keyColumn(line, path string) int {
 	if i := strings.LastIndexByte(key, '.'); i >= 0 && !strings.Contains(key[i:], `"`) {
 		key = key[i+1:]
 	}
-	if i := strings.Index(key, `["`); i >= 0 && strings.HasSuffix(key, `"]`) {
+	if i := strings.Index(key, `["`); i >= 0 && i+2 <= len(key)-2 && strings.HasSuffix(key, `"]`) {
 		key = key[i+2 : len(key)-2]
 	}
 	for pathIndex.MatchString(key) {
@@ -464,68 +464,71 @@ func alignLines(source, rendered []byte) []int {
 		}
 		return noScore, false
 	}
-	// enclosing range spans of each template line (0-based t)
-	loops := make([][]rangeSpan, m)
+	// The range bodies each template line is in. State s is "the last
+	// assigned template line is s" (1-based), state 0 "none yet".
+	var spans []rangeSpan
+	loops := make([][]int, m+1) // state → indexes in spans
 	for _, rs := range ranges {
-		for l := rs.from; l <= rs.to && l <= m; l++ {
-			if l >= 1 {
-				loops[l-1] = append(loops[l-1], rs)
-			}
+		from, to := max(rs.from, 1), min(rs.to, m)
+		if from > to {
+			continue
 		}
+		for s := from; s <= to; s++ {
+			loops[s] = append(loops[s], len(spans))
+		}
+		spans = append(spans, rangeSpan{from, to})
+	}
+	// spanMax[k][i], spanArg[k][i]: the best previous state in
+	// spans[k].from+i .. spans[k].to, to go back for the next iteration.
+	spanMax := make([][]int, len(spans))
+	spanArg := make([][]int, len(spans))
+	for k, sp := range spans {
+		spanMax[k] = make([]int, sp.to-sp.from+2)
+		spanArg[k] = make([]int, sp.to-sp.from+2)
 	}
 
-	// pos[t+1] is the best total with the last assigned template line t;
-	// pos[0] is "none yet". from[r][t+1] is the previous state of that
-	// best (encoded +1 when rendered line r was assigned to t, as -1-prev
-	// when it was left unassigned).
-	const none = 0
+	// prev[s] is the best total score of the rendered lines before r
+	// ending in state s. from[r*(m+1)+s] is where the best of state s
+	// after line r came from: the previous state when r was assigned to
+	// template line s, -1-s when r was left unassigned (state kept).
 	prev := make([]int, m+1)
 	cur := make([]int, m+1)
 	for i := range prev {
 		prev[i] = noScore
 	}
-	prev[none] = 0
+	prev[0] = 0
 	from := make([]int32, n*(m+1))
-	suffix := make([]int, m+2)
-	suffixArg := make([]int, m+2)
 	for r := 0; r < n; r++ {
 		row := from[r*(m+1) : (r+1)*(m+1)]
-		// suffix maxima of prev over states t+1 >= s, for range loops
-		suffix[m+1], suffixArg[m+1] = noScore, -1
-		for s := m; s >= 0; s-- {
-			suffix[s], suffixArg[s] = suffix[s+1], suffixArg[s+1]
-			if prev[s] > suffix[s] {
-				suffix[s], suffixArg[s] = prev[s], s
+		for k, sp := range spans {
+			last := sp.to - sp.from + 1
+			spanMax[k][last], spanArg[k][last] = noScore, -1
+			for i := last - 1; i >= 0; i-- {
+				spanMax[k][i], spanArg[k][i] = spanMax[k][i+1], spanArg[k][i+1]
+				if v := prev[sp.from+i]; v > spanMax[k][i] {
+					spanMax[k][i], spanArg[k][i] = v, sp.from+i
+				}
 			}
 		}
-		bestBefore, bestBeforeArg := prev[none], none // max prev over states < t+1
-		cur[none] = prev[none]
-		row[none] = int32(-1 - none)
-		for t := 0; t < m; t++ {
-			st := t + 1
-			// left unassigned, position stays at t
+		bestBefore, bestBeforeArg := prev[0], 0 // the best state before st
+		cur[0], row[0] = prev[0], -1
+		for st := 1; st <= m; st++ {
+			// left unassigned: the state stays
 			cur[st], row[st] = prev[st], int32(-1-st)
-			if sc, cont := score(rlines[r], t); sc != noScore {
+			if sc, cont := score(rlines[r], st-1); sc != noScore {
 				cand, arg := bestBefore, bestBeforeArg
 				if cont {
 					cand, arg = noScore, -1
 				}
-				if tl[t].output && prev[st] > cand {
+				if tl[st-1].output && prev[st] > cand {
 					cand, arg = prev[st], st
 				}
-				for _, rs := range loops[t] {
-					if cont {
-						break
-					}
-					// the next iteration: back from a later body line
-					end := min(rs.to, m)
-					if st <= end && suffixArg[st] >= 0 && suffixArg[st] <= end && suffix[st] > cand {
-						cand, arg = suffix[st], suffixArg[st]
-					} else if st <= end {
-						for s := st; s <= end; s++ {
-							if prev[s] > cand {
-								cand, arg = prev[s], s
-							}
+				if !cont {
+					for _, k := range loops[st] {
+						// the next iteration: back from a body line at or after st
+						i := st - spans[k].from
+						if spanMax[k][i] > cand {
+							cand, arg = spanMax[k][i], spanArg[k][i]
 						}
 					}
 				}

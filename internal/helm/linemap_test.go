@@ -142,6 +142,8 @@ func TestKeyColumn(t *testing.T) {
 		{"", "", 1},
 		{"a:", "a[", 1},
 		{"a:", "[[]]", 1},
+		{"a:", `["]`, 1},
+		{"a:", `a["]`, 1},
 	}
 	for _, tt := range tests {
 		if got := keyColumn(tt.line, tt.path); got != tt.want {
@@ -275,5 +277,38 @@ func TestAlignAmbiguous(t *testing.T) {
 	got := alignLines([]byte(src), []byte("\n  name: x\n"))
 	if len(got) != 2 || (got[1] != 2 && got[1] != 4) {
 		t.Errorf("alignLines = %v, want line 2 or 4 for the second line", got)
+	}
+}
+
+func FuzzKeyColumn(f *testing.F) {
+	f.Add("  image: x", "spec.containers[0].image")
+	f.Add(`    a.b/c: x`, `metadata.labels["a.b/c"]`)
+	f.Add("", `["]`)
+	f.Fuzz(func(t *testing.T, line, path string) {
+		if c := keyColumn(line, path); c < 1 || c > len(line)+1 {
+			t.Fatalf("keyColumn(%q, %q) = %d, out of 1..%d", line, path, c, len(line)+1)
+		}
+	})
+}
+
+// BenchmarkAlignLarge aligns a generated template near the memory bound:
+// 1000 template lines in a range body, 4000 rendered lines.
+func BenchmarkAlignLarge(b *testing.B) {
+	var src, out strings.Builder
+	src.WriteString("items:\n{{- range .items }}\n")
+	for i := range 998 {
+		fmt.Fprintf(&src, "  key%d: {{ .v%d }}\n", i, i)
+	}
+	src.WriteString("{{- end }}\n")
+	out.WriteString("items:\n")
+	for i := range 3999 {
+		fmt.Fprintf(&out, "  key%d: %d\n", i%998, i)
+	}
+	b.ReportMetric(float64(4000*1001), "cells")
+	for b.Loop() {
+		got := alignLines([]byte(src.String()), []byte(out.String()))
+		if got[len(got)-1] == 0 {
+			b.Fatal("the last line is not mapped")
+		}
 	}
 }
