@@ -228,6 +228,7 @@ func withBuildMetadata(root *yaml.Node) ([]byte, error) {
 // output turns the built objects into files.
 func (t *tree) output(m resmap.ResMap) render.Output {
 	var out render.Output
+	var objects []*object
 	docs := map[string][]*yaml.Node{}
 	for _, res := range m.Resources() {
 		origin, _ := res.GetOrigin()
@@ -246,6 +247,7 @@ func (t *tree) output(m resmap.ResMap) render.Output {
 		}
 		data := []byte(s)
 		o := t.object(res, origin, data, docs)
+		objects = append(objects, o)
 		out.Files = append(out.Files, render.File{
 			Name: o.file,
 			Data: data,
@@ -254,6 +256,39 @@ func (t *tree) output(m resmap.ResMap) render.Output {
 				return p.file, p.line, p.col
 			},
 		})
+	}
+	out.Problems = append(out.Problems, t.unmatchedPatches(objects)...)
+	return out
+}
+
+// unmatchedPatches reports the patches whose target names a kind and a
+// plain name (no regular expression) that no built object has: kustomize
+// skips them silently, and it is most often a typo or a renamed object.
+func (t *tree) unmatchedPatches(objects []*object) []render.Problem {
+	var out []render.Problem
+	for _, k := range t.all {
+		for _, p := range k.patches {
+			if p.target == nil || p.target.name == nil || p.target.kind == "" || p.targetNode == nil {
+				continue
+			}
+			name := plainName(p.target.name.String())
+			if name == "" {
+				continue
+			}
+			found := false
+			for _, o := range objects {
+				if o.kind == p.target.kind && strings.Contains(o.name, name) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				out = append(out, render.Problem{
+					File: k.name, Line: p.targetNode.Line, Column: p.targetNode.Column,
+					Message: fmt.Sprintf("patch target %s %q matches no object, so kustomize skips the patch: check the target's kind and name", p.target.kind, name),
+				})
+			}
+		}
 	}
 	return out
 }
@@ -443,6 +478,9 @@ func (t *tree) relative(msg string) string {
 	})
 }
 
+// opPath names the path of a JSON 6902 operation that failed.
+var opPath = regexp.MustCompile(`operation does not apply: doc is missing path: "([^"]+)"`)
+
 // problemOf turns a krusty error into a Problem at the entry it names.
 func (t *tree) problemOf(err error) render.Problem {
 	msg := err.Error()
@@ -465,6 +503,19 @@ func (t *tree) problemOf(err error) render.Problem {
 						}
 					}
 					return p
+				}
+			}
+		}
+	}
+	if m := opPath.FindStringSubmatch(err.Error()); m != nil {
+		for _, k := range t.all {
+			for _, pt := range k.patches {
+				for _, op := range pt.ops {
+					if scalar(value(op.node, "path")) == m[1] {
+						pos := pt.at(op.node)
+						p.File, p.Line, p.Column = pos.file, pos.line, pos.col
+						return p
+					}
 				}
 			}
 		}

@@ -419,6 +419,7 @@ func TestProblems(t *testing.T) {
 		{"unknownfield", "kustomization.yaml", 5, 5, `unknown field "newTagg"`},
 		{"missing", "kustomization.yaml", 5, 5, `resource "deployment.yaml" not found`},
 		{"badpatch", "kustomization.yaml", 4, 5, "no matches for Id Deployment"},
+		{"badop", "kustomization.yaml", 5, 9, "doc is missing path"},
 		{"loop/overlay", "../base/kustomization.yaml", 2, 5, "cycle detected"},
 		{"symlink/app", "kustomization.yaml", 3, 5, "is not in or below"},
 		{"outside", "kustomization.yaml", 2, 5, "is not in or below"},
@@ -446,6 +447,24 @@ func TestProblems(t *testing.T) {
 				t.Errorf("message shows absolute paths: %s", p.Message)
 			}
 		})
+	}
+}
+
+// TestPatchTargetMissing checks a patch whose target matches nothing,
+// which kustomize skips silently, is reported at its target while the
+// rest builds; a target by regular expression is not judged.
+func TestPatchTargetMissing(t *testing.T) {
+	out := Build(t.Context(), "testdata/broken/patchtarget")
+	if len(out.Files) != 1 {
+		t.Errorf("built %v, want the Service", names(out))
+	}
+	var got []string
+	for _, p := range out.Problems {
+		got = append(got, fmt.Sprintf("%s:%d:%d %s", p.File, p.Line, p.Column, p.Message))
+	}
+	want := []string{`testdata/broken/patchtarget/kustomization.yaml:5:5 patch target Deployment "nothere" matches no object, so kustomize skips the patch: check the target's kind and name`}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
 

@@ -350,8 +350,18 @@ func (p *patch) targets(o *object, doc *yaml.Node) bool {
 // expression "^(?:name)$" occurs in the built name (which has the
 // prefixes and suffixes of the overlays above the patch).
 func nameWithin(built, expr string) bool {
+	name := plainName(expr)
+	return name != "" && strings.Contains(built, name)
+}
+
+// plainName returns the name of an anchored target expression
+// "^(?:name)$", or "" when the name is a regular expression.
+func plainName(expr string) string {
 	name := strings.TrimSuffix(strings.TrimPrefix(expr, "^(?:"), ")$")
-	return name != "" && !strings.ContainsAny(name, `.*+?()[]{}|\^$`) && strings.Contains(built, name)
+	if strings.ContainsAny(name, `.*+?()[]{}|\^$`) {
+		return ""
+	}
+	return name
 }
 
 // claim reports whether the patch set the field at segs of o.

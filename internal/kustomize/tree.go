@@ -113,8 +113,10 @@ type patch struct {
 	docs      []*yaml.Node // strategic merge patch documents
 	ops       []op         // JSON 6902 operations
 	target    *selector
-	json6902  bool
-	unlocated bool // inline text whose positions are unknown
+	// targetNode is the target: key of the entry, if any.
+	targetNode *yaml.Node
+	json6902   bool
+	unlocated  bool // inline text whose positions are unknown
 }
 
 // op is one JSON 6902 operation.
@@ -533,8 +535,9 @@ func (k *kustomization) read(t *tree) {
 			if p == nil {
 				continue
 			}
-			if tg := value(e, "target"); tg != nil {
+			if key, tg := entry(e, "target"); tg != nil {
 				p.target = readSelector(tg)
+				p.targetNode = key
 			}
 			k.patches = append(k.patches, p)
 		}
