@@ -580,3 +580,65 @@ func TestRenderSubchartNames(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderNoCluster: lookup gives an empty map and getHostByName an
+// empty string, as in `helm template`.
+func TestRenderNoCluster(t *testing.T) {
+	dir := writeChart(t, map[string]string{"Chart.yaml": chartYAML,
+		"templates/x.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: x\ndata:\n" +
+			"  secret: {{ if lookup \"v1\" \"Secret\" \"default\" \"s\" }}found{{ else }}none{{ end }}\n" +
+			"  host: {{ getHostByName \"kubernetes.default\" | quote }}\n"})
+	objs := renderOK(t, dir, Options{})
+	if len(objs) != 1 {
+		t.Fatalf("objects: %v", ids(objs))
+	}
+	if got := field(objs[0].doc, "data.secret"); got != "none" {
+		t.Errorf("lookup found %v", got)
+	}
+	if got := field(objs[0].doc, "data.host"); got != "" {
+		t.Errorf("getHostByName = %v", got)
+	}
+}
+
+// TestRenderSchemaChartValues: a default of the chart's own values.yaml
+// that fails its schema is reported on values.yaml, and a value no file
+// sets on values.schema.json.
+func TestRenderSchemaChartValues(t *testing.T) {
+	dir := writeChart(t, map[string]string{"Chart.yaml": chartYAML,
+		"values.yaml":        "# defaults\nport: http\n",
+		"values.schema.json": `{"type":"object","required":["name"],"properties":{"port":{"type":"integer"}}}`,
+		"templates/x.yaml":   "kind: ConfigMap\n"})
+	out := Render(t.Context(), dir, Options{})
+	want := []render.Problem{
+		{File: filepath.Join(dir, "values.schema.json"), Message: "value (the values) does not match values.schema.json of chart hostile: missing property 'name'"},
+		{File: filepath.Join(dir, "values.yaml"), Line: 2, Column: 1, Message: "value .port does not match values.schema.json of chart hostile: got string, want integer"},
+	}
+	if len(out.Problems) != len(want) {
+		t.Fatalf("problems: %+v", out.Problems)
+	}
+	for i, w := range want {
+		if g := out.Problems[i]; g != w {
+			t.Errorf("problem %d:\n got %+v\nwant %+v", i, g, w)
+		}
+	}
+}
+
+// TestRenderConcurrent: charts render and locate in parallel (run with
+// -race).
+func TestRenderConcurrent(t *testing.T) {
+	done := make(chan render.Output)
+	for _, profile := range []string{"prod", "dev", "prod", "dev"} {
+		go func() {
+			out := Render(t.Context(), shop, Options{ValueFiles: []string{shop + "/values-" + profile + ".yaml"}})
+			for _, f := range out.Files {
+				f.Locate(0, "metadata.name", 4, 1)
+			}
+			done <- out
+		}()
+	}
+	for range 4 {
+		if out := <-done; len(out.Problems) > 0 || len(out.Files) == 0 {
+			t.Errorf("concurrent render: %+v", out.Problems)
+		}
+	}
+}
