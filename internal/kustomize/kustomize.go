@@ -14,12 +14,17 @@
 // sources naming a URL) is reported as a Problem at its line instead of
 // being fetched. Those reads also report, at file:line:column, YAML syntax
 // errors, unknown kustomization fields, and resources or folders that do not
-// exist. Errors only krusty finds (a cycle, a file outside the root, a
-// strategic merge patch whose target is missing) become Problems at the
-// kustomization entry they name when it can be found, else at the
-// kustomization file without a line. Panics in krusty become Problems, and
-// a cancelled context ends the wait with a Problem. Kustomize keeps global
-// state (the OpenAPI schema), so builds run one at a time.
+// exist. Errors only krusty finds become Problems at the entry they name
+// when it can be found: a cycle or a file outside the root at the
+// resources entry, a resource file that is not YAML at its own line, a
+// strategic merge patch whose target is missing at the patch entry, a
+// JSON 6902 operation that does not apply at the operation; else at the
+// kustomization file without a line. A patch whose target names a kind
+// and a plain name that no built object has is a Problem at its target
+// (kustomize skips it silently), next to the built files. Panics in
+// krusty become Problems, and a cancelled context ends the wait with a
+// Problem. Kustomize keeps global state (the OpenAPI schema), so builds
+// run one at a time.
 //
 // The root kustomization is read with buildMetadata [originAnnotations,
 // transformerAnnotations] added (bases inherit it). The origin annotation
@@ -79,7 +84,15 @@
 //     would be added).
 //
 // The golden table in the tests records how exact this is on a base with
-// two overlays. Not modelled: replacements, vars, JSON 6902 operations
+// two overlays and a component: of its 65 fields, 22 are found in the
+// source document, 12 in a patch (strategic merge from a file, inline,
+// from a component; JSON 6902 from a file and inline), 16 at a
+// kustomization entry (images, replicas, labels, namespace, namePrefix, a
+// merged generator literal), 7 at a generator entry, 1 in the source with
+// the value a name reference changed, and 7 missing fields at their
+// nearest parent. Answers that name a key in a source or patch file are
+// also checked against the text at that line and column.
+// Not modelled: replacements, vars, JSON 6902 operations
 // that copy or move a field, patches that rename objects, and remote
 // bases (refused).
 package kustomize
