@@ -19,6 +19,7 @@ import (
 	"github.com/kubevet/kubevet/internal/checks/secrets"
 	"github.com/kubevet/kubevet/internal/checks/security"
 	"github.com/kubevet/kubevet/internal/checks/storage"
+	"github.com/kubevet/kubevet/internal/checks/validation"
 	"github.com/kubevet/kubevet/internal/checks/workload"
 )
 
@@ -40,6 +41,7 @@ var Domains = []Domain{
 	{"network", "internal/checks/network", network.Checks},
 	{"storage", "internal/checks/storage", storage.Checks},
 	{"apis", "internal/checks/apis", apis.Checks},
+	{"validation", "internal/checks/validation", validation.Checks},
 	{"aks", "internal/checks/aks", aks.Checks},
 	{"aksjoin", "internal/checks/aksjoin", aksjoin.Checks},
 	{"availability", "internal/checks/availability", availability.Checks},

@@ -15,11 +15,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/kubevet/kubevet/internal/manifest"
 )
@@ -914,6 +915,68 @@ func validatePDB(pdb *policyv1.PodDisruptionBudget) field.ErrorList {
 // into a manifest path.
 func toPath(s string) manifest.Path {
 	var p manifest.Path
+	for _, seg := range segments(s) {
+		if seg.index >= 0 {
+			p = p.Index(seg.index)
+		} else {
+			p = p.Child(seg.key)
+		}
+	}
+	return p
+}
+
+// refine places an error the API server reports on a whole map (label
+// and annotation keys and values, selectors) on the entry at fault: the
+// key that is badValue or whose value is.
+func refine(root *yaml.Node, e *field.Error) string {
+	bad, ok := e.BadValue.(string)
+	if !ok || root == nil {
+		return e.Field
+	}
+	n := root
+	for _, seg := range segments(e.Field) {
+		if n == nil {
+			return e.Field
+		}
+		for n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if seg.index >= 0 {
+			if n.Kind != yaml.SequenceNode || seg.index >= len(n.Content) {
+				return e.Field
+			}
+			n = n.Content[seg.index]
+			continue
+		}
+		var next *yaml.Node
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == seg.key {
+					next = n.Content[i+1]
+				}
+			}
+		}
+		n = next
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return e.Field
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == bad || v.Kind == yaml.ScalarNode && v.Value == bad {
+			return e.Field + "[" + k.Value + "]"
+		}
+	}
+	return e.Field
+}
+
+type segment struct {
+	key   string
+	index int
+}
+
+// segments splits a field path ("spec.containers[0].resources.limits[cpu]").
+func segments(s string) []segment {
+	var out []segment
 	for s != "" {
 		switch s[0] {
 		case '.':
@@ -921,13 +984,13 @@ func toPath(s string) manifest.Path {
 		case '[':
 			j := strings.IndexByte(s, ']')
 			if j < 0 {
-				return p.Child(s)
+				return append(out, segment{key: s, index: -1})
 			}
 			inner := s[1:j]
 			if n, err := strconv.Atoi(inner); err == nil {
-				p = p.Index(n)
+				out = append(out, segment{index: n})
 			} else {
-				p = p.Child(inner)
+				out = append(out, segment{key: inner, index: -1})
 			}
 			s = s[j+1:]
 		default:
@@ -935,11 +998,9 @@ func toPath(s string) manifest.Path {
 			if j < 0 {
 				j = len(s)
 			}
-			p = p.Child(s[:j])
+			out = append(out, segment{key: s[:j], index: -1})
 			s = s[j:]
 		}
 	}
-	return p
+	return out
 }
-
-var _ runtime.Object = (*corev1.Pod)(nil)
