@@ -150,8 +150,12 @@ func (r *runner) readRendered(ctx context.Context, s source, jobs chan<- job, ou
 			}
 			fs = append(fs, f)
 		}
-		if len(fs) > 0 {
-			outs <- output{findings: r.emit(nil, fs)}
+		var notes []Note
+		for _, w := range v.Output.Warnings {
+			notes = append(notes, Note{File: w.File, Line: w.Line, Level: NoteWarning, Message: w.Message})
+		}
+		if len(fs) > 0 || len(notes) > 0 {
+			outs <- output{findings: r.emit(nil, fs), notes: notes}
 		}
 		for _, f := range v.Output.Files {
 			name := r.rendered.add(world, v.Profile, f)

@@ -136,6 +136,7 @@ func TestRenderProblems(t *testing.T) {
 	write(t, dir, "chart/x", "")
 	tr := tableRenderer{table: map[string][]engine.Variant{"chart": {
 		{Profile: "prod", Output: render.Output{Problems: []render.Problem{{File: "chart/templates/deploy.yaml", Line: 7, Column: 12, Message: "execution error: image.tag is required"}}}},
+		{Profile: "old", Output: render.Output{Warnings: []render.Problem{{File: "chart/Chart.yaml", Line: 3, Message: "deprecated"}}}},
 		{Profile: "dev", Output: render.Output{Files: []render.File{shifted("deploy.yaml", fmt.Sprintf(renderedDeployment, 2, "nginx:latest"))}}},
 	}}}
 	res := renderRun(t, tr, false, dir)
@@ -144,6 +145,9 @@ func TestRenderProblems(t *testing.T) {
 	}
 	if got := findingsOf(res, "image-tag"); len(got) != 1 || !strings.HasSuffix(got[0], "[dev]") {
 		t.Errorf("image-tag: got %q, want one in dev", got)
+	}
+	if len(res.Notes) != 1 || res.Notes[0].File != "chart/Chart.yaml" || res.Notes[0].Line != 3 || res.Notes[0].Level != engine.NoteWarning {
+		t.Errorf("warnings as notes: got %+v", res.Notes)
 	}
 }
 

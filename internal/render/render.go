@@ -36,4 +36,7 @@ type Problem struct {
 type Output struct {
 	Files    []File
 	Problems []Problem
+	// Warnings are remarks that do not stop the rendering (a deprecated
+	// kustomization field): the engine reports them as notes.
+	Warnings []Problem
 }
