@@ -15,6 +15,7 @@
 // returns an empty map and getHostByName an empty string. NOTES.txt and
 // partials (files whose name starts with "_") are not output, nor are the
 // crds/ folders (`helm template` leaves them out too unless --include-crds).
+// A library chart renders to nothing, without a Problem.
 //
 // Schema validation uses the same validator as the SDK
 // (santhosh-tekuri/jsonschema/v6) but is run here rather than by
@@ -180,10 +181,10 @@ type renderer struct {
 	prefix map[string]string
 	// templates maps the SDK's name of a template
 	// ("shop/charts/redis/templates/x.yaml") to its user path and source.
-	templates map[string]template
+	templates map[string]templateFile
 }
 
-type template struct {
+type templateFile struct {
 	name   string
 	source []byte
 }
@@ -255,7 +256,7 @@ func (r *renderer) run(ctx context.Context) render.Output {
 	if err != nil {
 		return problem(r.root, "coalescing the values failed: %v", err)
 	}
-	r.templates = map[string]template{}
+	r.templates = map[string]templateFile{}
 	r.mapTemplates(ch)
 	coalesced, _ := top["Values"].(chartutil.Values)
 	if problems := r.validate(ch, coalesced, src); len(problems) > 0 {
@@ -316,7 +317,7 @@ func (r *renderer) output(files map[string]string) render.Output {
 		if !ok {
 			// Every template comes from the chart tree walked above; keep
 			// the file under a name made from the SDK's one if not.
-			t = template{name: filepath.Join(r.root, filepath.FromSlash(key))}
+			t = templateFile{name: filepath.Join(r.root, filepath.FromSlash(key))}
 		}
 		out.Files = append(out.Files, render.File{
 			Name:   t.name,
@@ -475,7 +476,7 @@ func (r *renderer) mapTemplates(c *chart.Chart) {
 		if t == nil {
 			continue
 		}
-		r.templates[path.Join(full, t.Name)] = template{
+		r.templates[path.Join(full, t.Name)] = templateFile{
 			name:   filepath.Join(prefix, filepath.FromSlash(t.Name)),
 			source: t.Data,
 		}

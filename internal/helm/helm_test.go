@@ -472,6 +472,12 @@ func TestRenderNoTemplates(t *testing.T) {
 	if len(out.Files) != 0 || len(out.Problems) != 0 {
 		t.Errorf("NOTES.txt, partials and empty output must not be files: %+v", out)
 	}
+	dir = writeChart(t, map[string]string{"Chart.yaml": chartYAML + "type: library\n",
+		"templates/_x.tpl": "{{ define \"x\" }}a: 1{{ end }}\n", "templates/y.yaml": "kind: Pod\n"})
+	out = Render(t.Context(), dir, Options{})
+	if len(out.Files) != 0 || len(out.Problems) != 0 {
+		t.Errorf("a library chart renders: %+v", out)
+	}
 }
 
 // TestRenderLoopForever: the engine cannot be stopped, Render returns
