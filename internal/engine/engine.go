@@ -463,7 +463,7 @@ func templateMessage(file string) string {
 	dir := filepath.Dir(file)
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "Chart.yaml")); err == nil {
-			return fmt.Sprintf("Helm chart %s: its templates are not YAML until rendered; check the rendered output (helm template %s | kubevet check -)", d, d)
+			return fmt.Sprintf("Helm chart %s: its templates are not YAML until rendered; check the chart itself (kubevet check %s) to render them", d, d)
 		}
 		if p := filepath.Dir(d); p == d || d == "." {
 			break
