@@ -6,7 +6,9 @@
 //
 // Build runs krusty on the real disk with kustomize's defaults: loading is
 // restricted to the kustomization root (LoadRestrictionsRootOnly), plugins
-// and exec functions are disabled, and Helm inflation is off. Kubevet
+// and exec functions are disabled (a generator or transformer that needs
+// one is a Problem at its entry), and helmCharts is a Problem at its line
+// (kubevet checks charts itself). Kubevet
 // builds offline: before krusty runs, the kustomization and every local
 // base and component it includes are read, and any remote source
 // (resources, bases or components naming a URL or git repository such as
@@ -34,8 +36,9 @@
 //
 // # Output
 //
-// Build returns one render.File per built object, in kustomize's output
-// order. Its Name is the source file that defined the object, joined to
+// Build returns one render.File per built object, in the order kustomize
+// build prints them (the kustomization's sortOptions, else kustomize's
+// legacy order by kind). Its Name is the source file that defined the object, joined to
 // the directory as the user named it (examples/kustomize/base/deploy.yaml
 // for kubevet check examples/kustomize/overlays/prod); generated ConfigMaps
 // and Secrets are named by the kustomization that generates them. Data is
@@ -194,7 +197,7 @@ func run(ctx context.Context, k *kustomization) (resmap.ResMap, error) {
 			r.err = ctx.Err()
 			return
 		}
-		r.m, r.err = krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, k.dir)
+		r.m, r.err = krusty.MakeKustomizer(options()).Run(fs, k.dir)
 	}()
 	select {
 	case r := <-done:
@@ -202,6 +205,15 @@ func run(ctx context.Context, k *kustomization) (resmap.ResMap, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("build stopped: %w", ctx.Err())
 	}
+}
+
+// options are krusty's defaults (root-only loading, no plugins) with the
+// output order of kustomize build and kubectl kustomize: the
+// kustomization's sortOptions, else kustomize's legacy order by kind.
+func options() *krusty.Options {
+	o := krusty.MakeDefaultOptions()
+	o.Reorder = krusty.ReorderOptionUnspecified
+	return o
 }
 
 // firstFrames keeps the top of a stack trace, enough to find the panic.
@@ -491,6 +503,10 @@ func (t *tree) relative(msg string) string {
 	})
 }
 
+// plugin names the kind of a generator or transformer config that would
+// need an external plugin.
+var plugin = regexp.MustCompile(`unable to load external plugin '([^']+)'`)
+
 // opPath names the path of a JSON 6902 operation that failed.
 var opPath = regexp.MustCompile(`operation does not apply: doc is missing path: "([^"]+)"`)
 
@@ -520,6 +536,13 @@ func (t *tree) problemOf(err error) render.Problem {
 			}
 		}
 	}
+	if m := plugin.FindStringSubmatch(err.Error()); m != nil {
+		if k, e := t.pluginEntry(m[1]); e != nil {
+			p.File, p.Line, p.Column = k.name, e.Line, e.Column
+			p.Message = fmt.Sprintf("%s needs an external kustomize plugin (%s), which kubevet does not run: kustomize build failed: %s", e.Value, m[1], t.relative(err.Error()))
+			return p
+		}
+	}
 	if m := opPath.FindStringSubmatch(err.Error()); m != nil {
 		for _, k := range t.all {
 			for _, pt := range k.patches {
@@ -546,4 +569,28 @@ func (t *tree) problemOf(err error) render.Problem {
 		}
 	}
 	return p
+}
+
+// pluginEntry returns the generators, transformers or validators entry
+// whose config has the given kind.
+func (t *tree) pluginEntry(kind string) (*kustomization, *yaml.Node) {
+	for _, k := range t.all {
+		for _, field := range []string{"generators", "transformers", "validators"} {
+			for _, e := range seqItems(value(k.root, field)) {
+				text := []byte(e.Value)
+				if !strings.Contains(e.Value, "\n") {
+					var err error
+					if text, err = os.ReadFile(filepath.Join(k.dir, e.Value)); err != nil {
+						continue
+					}
+				}
+				for _, d := range decodeAll(text) {
+					if scalar(value(deref(d), "kind")) == kind {
+						return k, e
+					}
+				}
+			}
+		}
+	}
+	return nil, nil
 }

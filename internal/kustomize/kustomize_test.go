@@ -68,34 +68,36 @@ func TestIsKustomization(t *testing.T) {
 }
 
 func TestBuildObjects(t *testing.T) {
+	// In kustomize build's order: by kind (kustomize's legacy order),
+	// then by name.
 	tests := []struct {
 		dir  string
 		want []string // kind/name file, in output order
 	}{
 		{prod, []string{
-			"Deployment/prod-web-v1 testdata/app/base/deployment.yaml",
-			"Service/prod-web-v1 testdata/app/base/service.yaml",
 			"ConfigMap/prod-web-config-v1 testdata/app/base/configmap.yaml",
-			"ConfigMap/prod-web-flags-v1 testdata/app/base/configmap.yaml",
 			"ConfigMap/prod-web-config-v1-v1 testdata/app/base/configmap.yaml",
-			"PodDisruptionBudget/prod-web-v1 testdata/app/overlays/prod/pdb.yaml",
 			"ConfigMap/prod-web-extra-v1-dmht42tct7 testdata/app/overlays/prod/kustomization.yaml",
+			"ConfigMap/prod-web-flags-v1 testdata/app/base/configmap.yaml",
 			"Secret/prod-web-secret-v1-ckd59g56hk testdata/app/overlays/prod/kustomization.yaml",
+			"Service/prod-web-v1 testdata/app/base/service.yaml",
+			"Deployment/prod-web-v1 testdata/app/base/deployment.yaml",
+			"PodDisruptionBudget/prod-web-v1 testdata/app/overlays/prod/pdb.yaml",
 		}},
 		{dev, []string{
-			"Deployment/dev-web testdata/app/base/deployment.yaml",
-			"Service/dev-web testdata/app/base/service.yaml",
 			"ConfigMap/dev-web-config testdata/app/base/configmap.yaml",
-			"ConfigMap/dev-web-flags testdata/app/base/configmap.yaml",
 			"ConfigMap/dev-web-config-v1 testdata/app/base/configmap.yaml",
 			"ConfigMap/dev-web-env-bk2hmt6gd5 testdata/app/overlays/dev/kustomization.yaml",
+			"ConfigMap/dev-web-flags testdata/app/base/configmap.yaml",
+			"Service/dev-web testdata/app/base/service.yaml",
+			"Deployment/dev-web testdata/app/base/deployment.yaml",
 		}},
 		{"testdata/app/base", []string{
-			"Deployment/web testdata/app/base/deployment.yaml",
-			"Service/web testdata/app/base/service.yaml",
 			"ConfigMap/web-config testdata/app/base/configmap.yaml",
-			"ConfigMap/web-flags testdata/app/base/configmap.yaml",
 			"ConfigMap/web-config-v1 testdata/app/base/configmap.yaml",
+			"ConfigMap/web-flags testdata/app/base/configmap.yaml",
+			"Service/web testdata/app/base/service.yaml",
+			"Deployment/web testdata/app/base/deployment.yaml",
 		}},
 	}
 	for _, tt := range tests {
@@ -126,8 +128,8 @@ func TestBuildNamesAsGiven(t *testing.T) {
 		abs:                                  filepath.Join(filepath.Dir(filepath.Dir(abs)), "base/deployment.yaml"),
 	} {
 		out := build(t, dir)
-		if len(out.Files) == 0 || out.Files[0].Name != want {
-			t.Errorf("Build(%s): first file %v, want %s", dir, names(out), want)
+		if f, ok := byObject(t, out)[prodDep]; !ok || f.Name != want {
+			t.Errorf("Build(%s): Deployment in %q, want %s", dir, f.Name, want)
 		}
 	}
 }
@@ -425,6 +427,8 @@ func TestProblems(t *testing.T) {
 		{"outside", "kustomization.yaml", 2, 5, "is not in or below"},
 		{"baddoc", "configs.yaml", 8, 0, "MalformedYAMLError"},
 		{"scalar", "kustomization.yaml", 1, 1, "must be a YAML mapping"},
+		{"helm", "kustomization.yaml", 3, 1, "helmCharts needs Helm"},
+		{"plugin", "kustomization.yaml", 4, 5, "exec.yaml needs an external kustomize plugin (Exec)"},
 		{"empty", "kustomization.yaml", 0, 0, "must be a YAML mapping"},
 		{"nothere", "kustomization.yaml", 0, 0, "no kustomization.yaml"},
 	}

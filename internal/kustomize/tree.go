@@ -238,6 +238,12 @@ func (t *tree) parse(k *kustomization) bool {
 		return false
 	}
 	k.root = doc.Content[0]
+	for _, field := range []string{"helmCharts", "helmChartInflationGenerator"} {
+		if key, _ := entry(k.root, field); key != nil {
+			t.problem(k.file, key, "%s needs Helm, which kubevet does not run inside kustomize builds: check the chart with kubevet directly, or commit its rendered manifests as resources", field)
+			return false
+		}
+	}
 	var kz types.Kustomization
 	if err := kz.Unmarshal(data); err != nil {
 		msg := err.Error()
