@@ -330,7 +330,11 @@ func (p *Pass) Report(path manifest.Path, format string, args ...any) {
 // ReportSeverity records a finding at severity sev (for checks whose
 // findings vary in severity; configuration overrides still apply).
 func (p *Pass) ReportSeverity(sev Severity, path manifest.Path, format string, args ...any) {
-	p.findings = append(p.findings, NewFinding(p.Check, sev, p.Object, path, fmt.Sprintf(format, args...)))
+	msg := format
+	if len(args) > 0 || strings.IndexByte(format, '%') >= 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	p.findings = append(p.findings, NewFinding(p.Check, sev, p.Object, path, msg))
 }
 
 // NewFinding builds a finding of check c on the field at path of o.
@@ -345,7 +349,7 @@ func NewFinding(c *Check, sev Severity, o *manifest.Object, path manifest.Path, 
 		File:               o.File,
 		Line:               pos.Line,
 		Column:             pos.Column,
-		Path:               path.String(),
+		Path:               path.Interned(),
 		Message:            msg,
 	}
 }

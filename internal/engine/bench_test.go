@@ -58,25 +58,35 @@ func BenchmarkCheck(b *testing.B) {
 			b.Fatal(err)
 		}
 
+		// base is the CPU time per object of the yaml-nodes baseline of
+		// this size; the other benchmarks report their ratio to it
+		// (x-yaml), measured in the same run.
+		var base float64
 		b.Run(fmt.Sprintf("yaml-nodes/n=%d", n), func(b *testing.B) {
-			measure(b, n, func() { decodeNodes(b, stream) })
+			base = measure(b, n, 0, func() { decodeNodes(b, stream) })
 		})
 		b.Run(fmt.Sprintf("check-stream/n=%d", n), func(b *testing.B) {
-			measure(b, n, func() { runCheck(b, stream, n, 0) })
+			measure(b, n, base, func() { runCheck(b, stream, n, 0) })
 		})
 		b.Run(fmt.Sprintf("check-stream-1core/n=%d", n), func(b *testing.B) {
-			measure(b, n, func() { runCheck(b, stream, n, 1) })
+			measure(b, n, base, func() { runCheck(b, stream, n, 1) })
 		})
 		b.Run(fmt.Sprintf("check-files/n=%d", n), func(b *testing.B) {
-			measure(b, n, func() { runCheck(b, tree, n, 0) })
+			measure(b, n, base, func() { runCheck(b, tree, n, 0) })
+		})
+		b.Run(fmt.Sprintf("check-stream-single-object/n=%d", n), func(b *testing.B) {
+			measure(b, n, base, func() { runChecks(b, stream, n, 0, singleObject()) })
 		})
 		b.Run(fmt.Sprintf("check-stream-single-object-1core/n=%d", n), func(b *testing.B) {
-			measure(b, n, func() { runChecks(b, stream, n, 1, singleObject()) })
+			measure(b, n, base, func() { runChecks(b, stream, n, 1, singleObject()) })
 		})
 	}
 }
 
-func measure(b *testing.B, n int, f func()) {
+// measure runs f b.N times and reports CPU and wall time per object, and
+// the CPU time's ratio to base when base is set. It returns the CPU time
+// per object.
+func measure(b *testing.B, n int, base float64, f func()) float64 {
 	b.ReportAllocs()
 	start, wall := cpuTime(), time.Now()
 	for range b.N {
@@ -84,8 +94,13 @@ func measure(b *testing.B, n int, f func()) {
 	}
 	cpu, elapsed := cpuTime()-start, time.Since(wall)
 	objs := float64(b.N * n)
-	b.ReportMetric(float64(cpu.Nanoseconds())/objs, "cpu-ns/obj")
+	perObj := float64(cpu.Nanoseconds()) / objs
+	b.ReportMetric(perObj, "cpu-ns/obj")
 	b.ReportMetric(float64(elapsed.Nanoseconds())/objs, "wall-ns/obj")
+	if base > 0 {
+		b.ReportMetric(perObj/base, "x-yaml")
+	}
+	return perObj
 }
 
 // decodeNodes is the baseline: yaml.v3 reading every document into nodes,

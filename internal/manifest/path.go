@@ -1,8 +1,10 @@
 package manifest
 
 import (
+	"hash/maphash"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -57,25 +59,78 @@ func (p Path) IsRoot() bool { return len(p.elems) == 0 }
 
 // String renders the path the way kubectl explain and API errors do.
 func (p Path) String() string {
-	var b strings.Builder
+	if len(p.elems) == 0 {
+		return ""
+	}
+	var buf [128]byte
+	return string(p.appendTo(buf[:0]))
+}
+
+// appendTo appends the rendering of String to b.
+func (p Path) appendTo(b []byte) []byte {
 	for i, e := range p.elems {
 		if e.index >= 0 {
-			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(e.index))
-			b.WriteByte(']')
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(e.index), 10)
+			b = append(b, ']')
 			continue
 		}
 		if needsQuoting(e.key) {
-			b.WriteString("[" + strconv.Quote(e.key) + "]")
+			b = append(b, '[')
+			b = strconv.AppendQuote(b, e.key)
+			b = append(b, ']')
 			continue
 		}
 		if i > 0 {
-			b.WriteByte('.')
+			b = append(b, '.')
 		}
-		b.WriteString(e.key)
+		b = append(b, e.key...)
 	}
-	return b.String()
+	return b
 }
+
+// Interned returns String, shared with every other call for the same path:
+// findings of many objects name the same few paths, and a run keeps them
+// all, so each distinct path is kept once.
+func (p Path) Interned() string {
+	if len(p.elems) == 0 {
+		return ""
+	}
+	var buf [128]byte
+	b := p.appendTo(buf[:0])
+	sh := &pathShards[maphash.Bytes(pathSeed, b)%uint64(len(pathShards))]
+	sh.RLock()
+	s, ok := sh.m[string(b)]
+	sh.RUnlock()
+	if ok {
+		return s
+	}
+	s = string(b)
+	sh.Lock()
+	if t, ok := sh.m[s]; ok {
+		s = t
+	} else if len(sh.m) < maxInternedPerShard {
+		if sh.m == nil {
+			sh.m = map[string]string{}
+		}
+		sh.m[s] = s
+	}
+	sh.Unlock()
+	return s
+}
+
+// The interned paths, in shards so that workers rarely wait on each
+// other. Each shard is bounded: inputs with endless distinct paths (keys
+// of annotations, say) stop being interned, not growing the table.
+const maxInternedPerShard = 1 << 12
+
+var (
+	pathSeed   = maphash.MakeSeed()
+	pathShards [16]struct {
+		sync.RWMutex
+		m map[string]string
+	}
+)
 
 // needsQuoting reports whether a key cannot be written bare in a dotted path
 // (annotation and label keys usually contain dots and slashes).
