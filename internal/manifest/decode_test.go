@@ -104,3 +104,29 @@ func TestChunkOffsets(t *testing.T) {
 		}
 	}
 }
+
+// TestCommentMarker: "---# comment" separates documents, as kubectl's
+// reader and Helm take it (Helm charts render it), and the documents after
+// it keep their lines and offsets.
+func TestCommentMarker(t *testing.T) {
+	src := "kind: A\n---# Permission to approve\napiVersion: v1\nkind: B\n---#\nkind: C\n---x: 1\n"
+	s := NewSplitter(strings.NewReader(src))
+	var got []string
+	for {
+		c, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(c.Data) != src[c.Offset:c.Offset+int64(len(c.Data))] {
+			t.Errorf("chunk %d: offset %d does not give its data %q", c.Index, c.Offset, c.Data)
+		}
+		got = append(got, fmt.Sprintf("%d:%q", c.StartLine, c.Data))
+	}
+	want := []string{`1:"kind: A\n"`, `3:"apiVersion: v1\nkind: B\n"`, `6:"kind: C\n---x: 1\n"`}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("chunks:\n got %v\nwant %v", got, want)
+	}
+}

@@ -89,6 +89,16 @@ func (s *Splitter) next() (Chunk, bool, error) {
 			s.line++
 			s.offset += int64(len(line))
 			switch marker(line) {
+			case "---#":
+				// "---# comment": not a marker for YAML, but kubectl and Helm
+				// split there, and Helm charts render it. The line is dropped,
+				// as "..." is: yaml.v3 would read it as a scalar.
+				if buf.Len() > 0 || tooLarge {
+					return s.emit(c, buf, tooLarge), true, nil
+				}
+				c.StartLine = s.line + 1
+				c.Offset = s.offset
+				continue
 			case "---":
 				if buf.Len() > 0 || tooLarge {
 					s.pending = bytes.Clone(line)
@@ -165,7 +175,9 @@ func (s *Splitter) readLine() ([]byte, error) {
 }
 
 // marker reports whether line is a document marker line ("---" or "...",
-// followed by white space, a newline or the end of input).
+// followed by white space, a newline or the end of input), or "---#": three
+// dashes and a comment, which kubectl's reader (apimachinery's YAMLReader)
+// and Helm take as a separator too.
 func marker(line []byte) string {
 	if len(line) < 3 {
 		return ""
@@ -185,6 +197,10 @@ func marker(line []byte) string {
 	switch line[3] {
 	case ' ', '\t', '\n', '\r':
 		return m
+	case '#':
+		if m == "---" {
+			return "---#"
+		}
 	}
 	return ""
 }
