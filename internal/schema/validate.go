@@ -198,6 +198,17 @@ func describe(n *yaml.Node) string {
 // pairs calls f for each key and value of mapping n, merge keys resolved
 // (explicit keys win) and the last of duplicate keys winning.
 func pairs(n *yaml.Node, f func(k, v *yaml.Node)) {
+	merge := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		merge = merge || n.Content[i].Tag == "!!merge"
+	}
+	if !merge {
+		// Duplicate keys are the decoder's (duplicate-key).
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			f(n.Content[i], deref(n.Content[i+1]))
+		}
+		return
+	}
 	seen := map[string]bool{}
 	var each func(n *yaml.Node, depth int)
 	each = func(n *yaml.Node, depth int) {
@@ -303,33 +314,19 @@ func typeName(t string) string {
 }
 
 func (w *walker) object(n *yaml.Node, s *Node, def string, root bool) {
-	present := map[string]bool{}
 	count := 0
 	pairs(n, func(k, v *yaml.Node) {
 		count++
 		key := k.Value
-		present[key] = true
 		if root && w.mode == Structural && (key == "apiVersion" || key == "kind" || key == "metadata") {
 			return
 		}
 		w.path = append(w.path, elem{key: key, index: -1})
-		defer func() { w.path = w.path[:len(w.path)-1] }()
-		if p, ok := s.Props[key]; ok {
-			w.value(v, p, def, false)
-			return
-		}
-		if s.Additional != nil {
-			w.value(v, s.Additional, def, false)
-			return
-		}
-		if s.Preserve || w.loose || w.mode == Builtin && len(s.Props) == 0 {
-			return
-		}
-		w.fail(Unknown, "unknown field %q", key)
-		w.errs[len(w.errs)-1].Def, w.errs[len(w.errs)-1].Field = def, key
+		w.field(key, v, s, def)
+		w.path = w.path[:len(w.path)-1]
 	})
 	for _, r := range s.Required {
-		if present[r] {
+		if has(n, r) {
 			continue
 		}
 		// The defaults of built-in schemas are mostly the zero values of
@@ -348,6 +345,41 @@ func (w *walker) object(n *yaml.Node, s *Node, def string, root bool) {
 	if s.MaxProperties != nil && int64(count) > *s.MaxProperties {
 		w.fail(BadValue, "must have at most %d fields", *s.MaxProperties)
 	}
+}
+
+func (w *walker) field(key string, v *yaml.Node, s *Node, def string) {
+	if p, ok := s.Props[key]; ok {
+		w.value(v, p, def, false)
+		return
+	}
+	if s.Additional != nil {
+		w.value(v, s.Additional, def, false)
+		return
+	}
+	if s.Preserve || w.loose || w.mode == Builtin && len(s.Props) == 0 {
+		return
+	}
+	w.fail(Unknown, "unknown field %q", key)
+	if len(w.errs) > 0 {
+		w.errs[len(w.errs)-1].Def, w.errs[len(w.errs)-1].Field = def, key
+	}
+}
+
+// has reports whether mapping n has key k, merge keys included.
+func has(n *yaml.Node, k string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if c := n.Content[i]; c.Value == k && c.Tag != "!!merge" {
+			return true
+		}
+	}
+	found := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Tag == "!!merge" {
+			pairs(n, func(kn, _ *yaml.Node) { found = found || kn.Value == k })
+			break
+		}
+	}
+	return found
 }
 
 func (w *walker) arrayConstraints(n *yaml.Node, s *Node) {

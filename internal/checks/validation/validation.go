@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -108,9 +109,19 @@ func target(s *check.Settings) (*schema.File, error) {
 	if s != nil && s.KubernetesVersion != "" {
 		v = s.KubernetesVersion
 	}
+	if f, ok := targets.Load(v); ok {
+		return f.(*schema.File), nil
+	}
 	version, _ := schema.Select(v)
-	return schema.Load(version)
+	f, err := schema.Load(version)
+	if err == nil {
+		targets.Store(v, f)
+	}
+	return f, err
 }
+
+// targets caches the schema of each target version setting.
+var targets sync.Map // string -> *schema.File
 
 // ensureNode makes sure the object's node tree is there (a detached object
 // reads its document again).
