@@ -8,7 +8,6 @@ import (
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 )
 
-
 func TestVersions(t *testing.T) {
 	got := strings.Join(Versions(), " ")
 	if got != "1.34 1.35 1.36 1.37" {
