@@ -22,6 +22,7 @@ type lineMap struct {
 	once  sync.Once
 	lines []int    // lines[i] is the template line of rendered line i+1, or 0
 	tmpl  []string // the template's lines, for the column
+	out   []string // the rendered lines, for the key at a column
 }
 
 func newLineMap(name string, source, rendered []byte) *lineMap {
@@ -29,10 +30,11 @@ func newLineMap(name string, source, rendered []byte) *lineMap {
 }
 
 // Locate implements render.File.Locate.
-func (m *lineMap) Locate(_ int, path string, line, _ int) (string, int, int) {
+func (m *lineMap) Locate(_ int, path string, line, col int) (string, int, int) {
 	m.once.Do(func() {
 		m.lines = alignLines(m.source, m.rendered)
 		m.tmpl = strings.Split(string(m.source), "\n")
+		m.out = strings.Split(string(m.rendered), "\n")
 	})
 	if line < 1 || line > len(m.lines) {
 		return m.name, 0, 0
@@ -41,7 +43,35 @@ func (m *lineMap) Locate(_ int, path string, line, _ int) (string, int, int) {
 	if l < 1 || l > len(m.tmpl) {
 		return m.name, 0, 0
 	}
+	// The key written at the rendered position ("name" for a finding on a
+	// list item, whose position is its first key), else the path's last.
+	if line <= len(m.out) {
+		if k := renderedKey(m.out[line-1], col); k != "" {
+			if c := keyColumn(m.tmpl[l-1], k); c > 1 || strings.HasPrefix(m.tmpl[l-1], k) {
+				return m.name, l, c
+			}
+		}
+	}
 	return m.name, l, keyColumn(m.tmpl[l-1], path)
+}
+
+// renderedKey is the mapping key that starts at column col (1-based) of a
+// rendered line, or "".
+func renderedKey(line string, col int) string {
+	if col < 1 || col > len(line) {
+		return ""
+	}
+	rest := line[col-1:]
+	i := strings.Index(rest, ":")
+	if i <= 0 {
+		return ""
+	}
+	for j := 0; j < i; j++ {
+		if !isKeyByte(rest[j]) {
+			return ""
+		}
+	}
+	return rest[:i]
 }
 
 var pathIndex = regexp.MustCompile(`\[[^\]]*\]$`)

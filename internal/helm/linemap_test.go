@@ -110,13 +110,16 @@ func TestLocateColumn(t *testing.T) {
 		{"spec.template.spec.containers[0].image", `          image: "ghcr.io/example/shop:2.4.1"`, 27, 11},
 		{"spec.replicas", "  replicas: 3", 10, 3},
 		{"spec.template.spec.containers[0].ports[1].containerPort", "              containerPort: 9090", 39, 15},
-		{"spec.template.spec.containers[0].ports[1]", "            - name: metrics", 38, 1},
+		{"spec.template.spec.containers[0].ports[1]", "            - name: metrics", 38, 15},
 		{"spec.template.spec.containers[0].resources.limits.memory", "              memory: 512Mi", 44, 1},
 		{`metadata.labels["app.kubernetes.io/name"]`, "    app.kubernetes.io/name: shop", 7, 1},
 		{"", "apiVersion: apps/v1", 1, 1},
 	}
 	for _, tt := range tests {
-		file, l, c := locate(0, tt.path, lineOf(tt.rendered), 1)
+		// The engine gives the rendered position of the field: its key,
+		// or an item's first key.
+		col := strings.IndexFunc(tt.rendered, func(r rune) bool { return r != ' ' && r != '-' }) + 1
+		file, l, c := locate(0, tt.path, lineOf(tt.rendered), col)
 		if file != shop+"/templates/deployment.yaml" || l != tt.line || c != tt.col {
 			t.Errorf("Locate(%s at %q) = %s:%d:%d, want deployment.yaml:%d:%d", tt.path, tt.rendered, file, l, c, tt.line, tt.col)
 		}
