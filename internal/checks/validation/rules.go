@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -53,6 +55,12 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, field.NewPath("spec"))...)
 		errs = append(errs, nonNegative(t.Spec.Replicas, field.NewPath("spec", "replicas"))...)
 		errs = append(errs, validateDeploymentStrategy(&t.Spec.Strategy, field.NewPath("spec", "strategy"))...)
+		if t.Spec.MinReadySeconds < 0 {
+			errs = append(errs, field.Invalid(field.NewPath("spec", "minReadySeconds"), t.Spec.MinReadySeconds, "must be greater than or equal to 0"))
+		}
+		if pds := t.Spec.ProgressDeadlineSeconds; pds != nil && *pds <= t.Spec.MinReadySeconds {
+			errs = append(errs, field.Invalid(field.NewPath("spec", "progressDeadlineSeconds"), *pds, "must be greater than minReadySeconds"))
+		}
 	case *appsv1.ReplicaSet:
 		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, field.NewPath("spec"))...)
 		errs = append(errs, nonNegative(t.Spec.Replicas, field.NewPath("spec", "replicas"))...)
@@ -84,6 +92,15 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 		errs = append(errs, validateKeys(t.Data, t.BinaryData, field.NewPath("data"), field.NewPath("binaryData"))...)
 	case *corev1.Secret:
 		errs = append(errs, validateKeys(t.StringData, t.Data, field.NewPath("stringData"), field.NewPath("data"))...)
+		errs = append(errs, validateSecretType(t)...)
+	case *corev1.PersistentVolumeClaim:
+		errs = append(errs, validatePVCSpec(&t.Spec, field.NewPath("spec"))...)
+	case *autoscalingv2.HorizontalPodAutoscaler:
+		errs = append(errs, validateHPA(t.Spec.MinReplicas, t.Spec.MaxReplicas, scaleToZeroMetrics(t.Spec.Metrics))...)
+	case *autoscalingv1.HorizontalPodAutoscaler:
+		errs = append(errs, validateHPA(t.Spec.MinReplicas, t.Spec.MaxReplicas, false)...)
+	case *networkingv1.NetworkPolicy:
+		errs = append(errs, validateNetworkPolicy(t)...)
 	case *networkingv1.Ingress:
 		errs = append(errs, validateIngress(t)...)
 	case *policyv1.PodDisruptionBudget:
@@ -907,6 +924,130 @@ func validatePDB(pdb *policyv1.PodDisruptionBudget) field.ErrorList {
 	errs = append(errs, intOrPercent(pdb.Spec.MaxUnavailable, p.Child("maxUnavailable"))...)
 	if pdb.Spec.Selector != nil {
 		errs = append(errs, metavalidation.ValidateLabelSelector(pdb.Spec.Selector, metavalidation.LabelSelectorValidationOptions{}, p.Child("selector"))...)
+	}
+	return errs
+}
+
+// secretKeys are the keys each type of Secret requires
+// (core/validation ValidateSecret); "|" separates alternatives.
+var secretKeys = map[corev1.SecretType][]string{
+	corev1.SecretTypeTLS:              {corev1.TLSCertKey, corev1.TLSPrivateKeyKey},
+	corev1.SecretTypeDockerConfigJson: {corev1.DockerConfigJsonKey},
+	corev1.SecretTypeDockercfg:        {corev1.DockerConfigKey},
+	corev1.SecretTypeSSHAuth:          {corev1.SSHAuthPrivateKey},
+	corev1.SecretTypeBasicAuth:        {corev1.BasicAuthUsernameKey + "|" + corev1.BasicAuthPasswordKey},
+}
+
+func validateSecretType(s *corev1.Secret) field.ErrorList {
+	var errs field.ErrorList
+	has := func(k string) bool {
+		_, inData := s.Data[k]
+		_, inString := s.StringData[k]
+		return inData || inString
+	}
+	for _, want := range secretKeys[s.Type] {
+		found := false
+		for _, k := range strings.Split(want, "|") {
+			found = found || has(k)
+		}
+		if !found {
+			k, _, _ := strings.Cut(want, "|")
+			errs = append(errs, field.Required(field.NewPath("data").Key(k), fmt.Sprintf("a Secret of type %s needs it (in data or stringData)", s.Type)))
+		}
+	}
+	if s.Type == corev1.SecretTypeServiceAccountToken && s.Annotations[corev1.ServiceAccountNameKey] == "" {
+		errs = append(errs, field.Required(field.NewPath("metadata", "annotations").Key(corev1.ServiceAccountNameKey), ""))
+	}
+	return errs
+}
+
+var accessModes = sets.New("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
+
+// validatePVCSpec is the common part of ValidatePersistentVolumeClaimSpec.
+func validatePVCSpec(s *corev1.PersistentVolumeClaimSpec, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if len(s.AccessModes) == 0 {
+		errs = append(errs, field.Required(p.Child("accessModes"), "at least 1 access mode is required"))
+	}
+	for _, m := range s.AccessModes {
+		if !accessModes.Has(string(m)) {
+			errs = append(errs, field.NotSupported(p.Child("accessModes"), m, sets.List(accessModes)))
+		}
+	}
+	if s.Selector != nil {
+		errs = append(errs, metavalidation.ValidateLabelSelector(s.Selector, metavalidation.LabelSelectorValidationOptions{}, p.Child("selector"))...)
+	}
+	storage, ok := s.Resources.Requests[corev1.ResourceStorage]
+	if !ok {
+		errs = append(errs, field.Required(p.Child("resources").Key(string(corev1.ResourceStorage)), ""))
+	} else if storage.Sign() <= 0 {
+		errs = append(errs, field.Invalid(p.Child("resources").Key(string(corev1.ResourceStorage)), storage.String(), "must be greater than zero"))
+	}
+	if m := s.VolumeMode; m != nil && *m != corev1.PersistentVolumeBlock && *m != corev1.PersistentVolumeFilesystem {
+		errs = append(errs, field.NotSupported(p.Child("volumeMode"), *m, []string{"Block", "Filesystem"}))
+	}
+	return errs
+}
+
+// scaleToZeroMetrics reports whether an HPA has an Object or External
+// metric, without which minReplicas 0 is rejected.
+func scaleToZeroMetrics(ms []autoscalingv2.MetricSpec) bool {
+	for _, m := range ms {
+		if m.Type == autoscalingv2.ObjectMetricSourceType || m.Type == autoscalingv2.ExternalMetricSourceType {
+			return true
+		}
+	}
+	return false
+}
+
+// validateHPA is the replica part of ValidateHorizontalPodAutoscalerSpec.
+func validateHPA(min *int32, max int32, zeroOK bool) field.ErrorList {
+	var errs field.ErrorList
+	p := field.NewPath("spec")
+	if min != nil && *min < 0 || min != nil && *min == 0 && !zeroOK {
+		if *min == 0 {
+			errs = append(errs, field.Forbidden(p.Child("metrics"), "must specify at least one Object or External metric to support scaling to zero replicas"))
+		} else {
+			errs = append(errs, field.Invalid(p.Child("minReplicas"), *min, "must be greater than or equal to 1"))
+		}
+	}
+	lower := int32(1)
+	if min != nil && *min > lower {
+		lower = *min
+	}
+	if max < lower {
+		errs = append(errs, field.Invalid(p.Child("maxReplicas"), max, "must be greater than or equal to `minReplicas`"))
+	}
+	return errs
+}
+
+var policyTypes = sets.New("Ingress", "Egress")
+
+func validateNetworkPolicy(np *networkingv1.NetworkPolicy) field.ErrorList {
+	var errs field.ErrorList
+	p := field.NewPath("spec")
+	errs = append(errs, metavalidation.ValidateLabelSelector(&np.Spec.PodSelector, metavalidation.LabelSelectorValidationOptions{}, p.Child("podSelector"))...)
+	for i, t := range np.Spec.PolicyTypes {
+		if !policyTypes.Has(string(t)) {
+			errs = append(errs, field.NotSupported(p.Child("policyTypes").Index(i), t, []string{"Ingress", "Egress"}))
+		}
+	}
+	ports := func(ps []networkingv1.NetworkPolicyPort, pp *field.Path) {
+		for i, port := range ps {
+			ip := pp.Index(i)
+			if port.Protocol != nil && !protocols.Has(string(*port.Protocol)) {
+				errs = append(errs, field.NotSupported(ip.Child("protocol"), *port.Protocol, sets.List(protocols)))
+			}
+			if port.Port != nil {
+				errs = append(errs, portNumOrName(*port.Port, ip.Child("port"))...)
+			}
+		}
+	}
+	for i, r := range np.Spec.Ingress {
+		ports(r.Ports, p.Child("ingress").Index(i).Child("ports"))
+	}
+	for i, r := range np.Spec.Egress {
+		ports(r.Ports, p.Child("egress").Index(i).Child("ports"))
 	}
 	return errs
 }
