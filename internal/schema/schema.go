@@ -21,7 +21,7 @@ import (
 	"sync"
 )
 
-//go:generate go run ./gen
+//go:generate go run ./gen -o data
 
 //go:embed data/*.json.gz
 var data embed.FS

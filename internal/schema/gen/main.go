@@ -3,9 +3,10 @@
 // documents (api/openapi-spec/v3/*.json) of the k8s.io/kubernetes module,
 // which it fetches with `go mod download`.
 //
-// Run it from the module root:
+// Run it from the module root, or with go generate in package schema:
 //
 //	go run ./internal/schema/gen
+//	go generate ./internal/schema
 //
 // Descriptions, examples, patch strategies and list types are dropped;
 // allOf wrappers of a single $ref become the ref; every definition that a
@@ -16,6 +17,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,7 +33,10 @@ import (
 // serves.
 var Versions = []string{"v1.34.4", "v1.35.4", "v1.36.3", "v1.37.2"}
 
+var out = flag.String("o", filepath.Join("internal", "schema", "data"), "output folder")
+
 func main() {
+	flag.Parse()
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
@@ -62,11 +67,11 @@ func run() error {
 		if err := w.Close(); err != nil {
 			return err
 		}
-		out := filepath.Join("internal", "schema", "data", minor+".json.gz")
-		if err := os.WriteFile(out, gz.Bytes(), 0o644); err != nil {
+		file := filepath.Join(*out, minor+".json.gz")
+		if err := os.WriteFile(file, gz.Bytes(), 0o644); err != nil {
 			return err
 		}
-		fmt.Printf("%s: %d kinds, %d definitions, %d bytes (%d uncompressed)\n", out, len(f.Kinds), len(f.Defs), gz.Len(), raw.Len())
+		fmt.Printf("%s: %d kinds, %d definitions, %d bytes (%d uncompressed)\n", file, len(f.Kinds), len(f.Defs), gz.Len(), raw.Len())
 	}
 	return nil
 }
