@@ -3,6 +3,7 @@ package kustomize
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -604,5 +605,33 @@ func BenchmarkLocate(b *testing.B) {
 		f.Locate(0, c0+".resources.limits.memory", 1, 1)
 		f.Locate(0, c1+".securityContext.readOnlyRootFilesystem", 1, 1)
 		f.Locate(0, c0+".image", 1, 1)
+	}
+}
+
+func TestErrorLine(t *testing.T) {
+	var long strings.Builder
+	for i := range 499 {
+		fmt.Fprintf(&long, "k%d: v\n", i)
+	}
+	long.WriteString("bad: [\nafter: 1\n")
+	for text, want := range map[string]int{
+		"resources:\n  - a.yaml\n  bad: [unclosed\n": 3,
+		"a: 1\nb: 2\n\tc: 3\n":                       3,
+		"a: 1\n  b: 2\n":                             2,
+		"a: 1\nb: {x: 1\nc: 2\n":                     2,
+		"a: 1\n---\nb: 2\nc: \"x\n":                  4,
+		long.String():                                500,
+	} {
+		var err error
+		for dec := yaml.NewDecoder(strings.NewReader(text)); err == nil; {
+			var n yaml.Node
+			err = dec.Decode(&n)
+		}
+		if err == io.EOF {
+			t.Fatalf("%q parses", text)
+		}
+		if got := errorLine([]byte(text), err); got != want {
+			t.Errorf("errorLine(%.40q) = %d, want %d (parser said %v)", text, got, want, err)
+		}
 	}
 }

@@ -263,31 +263,32 @@ var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // errorLine returns the line of data where the YAML error err is. The
-// parser names the line of the construct it was in, 0- or 1-based
-// depending on the error, so the line is found as the first one at which
-// the text stops parsing; for long files the parser's own line is kept.
+// parser names the line of the construct it was in (0- or 1-based
+// depending on the error), at or before the line at fault, so the line is
+// found as the first one from there at which the text stops parsing.
 func errorLine(data []byte, err error) int {
-	lines := strings.SplitAfter(string(data), "\n")
-	if len(lines) <= 2000 {
-		var prefix strings.Builder
-		for i, l := range lines {
-			prefix.WriteString(l)
-			if !parses(prefix.String()) {
-				return i + 1
-			}
-		}
-	}
 	var te *yaml.TypeError
 	msg := err.Error()
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
-	m := yamlLine.FindStringSubmatch(msg)
-	if m == nil {
-		return 0
+	reported := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		reported, _ = atoi(m[1])
 	}
-	n, _ := atoi(m[1])
-	return n
+	lines := strings.SplitAfter(string(data), "\n")
+	start := max(reported-1, 1)
+	if start > len(lines) {
+		return reported
+	}
+	prefix := strings.Join(lines[:start-1], "")
+	for i := start - 1; i < len(lines) && i < start+200; i++ {
+		prefix += lines[i]
+		if !parses(prefix) {
+			return i + 1
+		}
+	}
+	return reported
 }
 
 // parses reports whether every YAML document of text parses.
