@@ -28,12 +28,18 @@ import (
 
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/validation"
+	"github.com/kubevet/kubevet/internal/checks/workload"
 	"github.com/kubevet/kubevet/internal/cluster/testserver"
 	"github.com/kubevet/kubevet/internal/graph"
 	"github.com/kubevet/kubevet/internal/manifest"
 )
 
 const corpus = "testdata/agreement"
+
+// verdictChecks are the checks whose errors say the API server rejects
+// the object: this domain's, and the two of the workload domain that
+// report problems the server rejects (this domain leaves them to them).
+var verdictChecks = append([]*check.Check{workload.RequestsExceedLimits, workload.InitContainerProbe}, validation.Checks...)
 
 // corpusFile is one manifest of the agreement corpus.
 type corpusFile struct {
@@ -77,7 +83,7 @@ func verdict(t *testing.T, file string, crds []*manifest.Object) (bool, []string
 	all := append(append([]*manifest.Object(nil), crds...), objs...)
 	g := graph.New(all)
 	for _, o := range objs {
-		for _, c := range validation.Checks {
+		for _, c := range verdictChecks {
 			for _, f := range check.RunGraph(c, o, settings, nil, g) {
 				if f.Severity == check.Error {
 					why = append(why, fmt.Sprintf("%s:%d: %s: %s", filepath.Base(file), f.Line, f.Check, f.Message))

@@ -559,8 +559,7 @@ func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[st
 			continue
 		}
 		if init && c.RestartPolicy == nil {
-			errs = append(errs, field.Forbidden(p.Child(pr.name), "may not be set for init containers without restartPolicy=Always"))
-			continue
+			continue // init-container-probe's (workload)
 		}
 		errs = append(errs, validateProbe(pr.probe, pr.name != "readinessProbe", p.Child(pr.name))...)
 	}
@@ -633,8 +632,8 @@ func portNumOrName(v intstr.IntOrString, p *field.Path) field.ErrorList {
 }
 
 // validateResources is ValidateContainerResourceRequirements: standard or
-// qualified resource names, non-negative quantities, whole CPU-free
-// resources, and requests not above limits.
+// qualified resource names, non-negative quantities, whole numbers for
+// resources other than CPU and memory, limits for extended resources.
 func validateResources(r *corev1.ResourceRequirements, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	check := func(list corev1.ResourceList, lp *field.Path) {
@@ -654,17 +653,14 @@ func validateResources(r *corev1.ResourceRequirements, p *field.Path) field.Erro
 	}
 	check(r.Limits, p.Child("limits"))
 	check(r.Requests, p.Child("requests"))
-	for name, req := range r.Requests {
-		lim, ok := r.Limits[name]
-		if !ok {
-			if name != corev1.ResourceCPU && name != corev1.ResourceMemory && name != corev1.ResourceEphemeralStorage && !strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) && strings.Contains(string(name), "/") && !strings.HasPrefix(string(name), "kubernetes.io/") {
-				// Extended resources must have limits equal to requests.
-				errs = append(errs, field.Required(p.Child("limits").Key(string(name)), "Limit must be set for non overcommitable resources"))
-			}
+	// Requests above their limits are requests-exceed-limits' (workload).
+	for name := range r.Requests {
+		if _, ok := r.Limits[name]; ok {
 			continue
 		}
-		if req.Cmp(lim) > 0 {
-			errs = append(errs, field.Invalid(p.Child("requests").Key(string(name)), req.String(), fmt.Sprintf("must be less than or equal to %s limit of %s", name, lim.String())))
+		if name != corev1.ResourceCPU && name != corev1.ResourceMemory && name != corev1.ResourceEphemeralStorage && !strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) && strings.Contains(string(name), "/") && !strings.HasPrefix(string(name), "kubernetes.io/") {
+			// Extended resources cannot be overcommitted.
+			errs = append(errs, field.Required(p.Child("limits").Key(string(name)), "Limit must be set for non overcommitable resources"))
 		}
 	}
 	return errs

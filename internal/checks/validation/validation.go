@@ -8,6 +8,9 @@
 // reported by the decoder (unknown-field, invalid-field-type, against the
 // newest API types); these checks report what it cannot know: fields the
 // target version does not have yet, required fields, and invalid values.
+// Two problems the server rejects stay with the workload domain, which
+// reported them first: requests above limits (requests-exceed-limits) and
+// probes on init containers (init-container-probe).
 package validation
 
 import (
@@ -63,7 +66,7 @@ var RequiredFieldMissing = &check.Check{
 var InvalidFieldValue = &check.Check{
 	ID: "invalid-field-value", Title: "Field value is rejected by the API server", Severity: check.Error, Refs: []string{"WL-13"},
 	Why: "The API server validates values beyond their type: names must be DNS labels or subdomains, label values at most 63 characters of letters, digits, '-', '_' and '.', ports between 1 and 65535, " +
-		"enums such as imagePullPolicy and restartPolicy one of their values, requests at most the limits, a selector must match its template's labels. kubectl apply fails on the first such object, often halfway through a rollout.",
+		"enums such as imagePullPolicy and restartPolicy one of their values, a selector must match its template's labels. kubectl apply fails on the first such object, often halfway through a rollout.",
 	Fix:     "Correct the value at the path shown; the message says what the server accepts.",
 	Example: "metadata:\n  name: web-api        # not Web_API\n  labels:\n    app: web-api",
 	Target:  builtin,
