@@ -75,10 +75,13 @@
 //     expression, or the name the overlay knows) or, without a target, its
 //     own kind and name match the object. Patch targets chosen only by
 //     label or annotation selectors are assumed to match; the value check
-//     keeps false claims rare.
+//     keeps false claims rare. Inline patches written as quoted or folded
+//     strings (not literal blocks, "|") are reported at their entry. A
+//     field missing from the built object is claimed by no entry.
 //  3. For generated objects: the generator entry in the kustomization (the
 //     literal or file entry of a data key, the name: line for
-//     metadata.name, else the entry).
+//     metadata.name when no namePrefix or nameSuffix claimed it, else the
+//     entry).
 //  4. The field is in the source document with another value: that line
 //     (a transformer kubevet does not model changed it, such as a name
 //     reference, replacements or vars).
@@ -87,12 +90,13 @@
 //     would be added).
 //
 // The golden table in the tests records how exact this is on a base with
-// two overlays and a component: of its 65 fields, 22 are found in the
+// two overlays and a component: of its 68 fields, 22 are found in the
 // source document, 12 in a patch (strategic merge from a file, inline,
-// from a component; JSON 6902 from a file and inline), 16 at a
+// from a component; JSON 6902 from a file and inline), 17 at a
 // kustomization entry (images, replicas, labels, namespace, namePrefix, a
-// merged generator literal), 7 at a generator entry, 1 in the source with
-// the value a name reference changed, and 7 missing fields at their
+// merged generator literal), 9 at a generator entry (literal and file
+// sources), 1 in the source with the value a name reference changed, and
+// 7 missing fields at their
 // nearest parent. Answers that name a key in a source or patch file are
 // also checked against the text at that line and column.
 // Not modelled: replacements, vars, JSON 6902 operations

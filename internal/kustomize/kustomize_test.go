@@ -80,6 +80,7 @@ func TestBuildObjects(t *testing.T) {
 			"ConfigMap/prod-web-config-v1-v1 testdata/app/base/configmap.yaml",
 			"ConfigMap/prod-web-extra-v1-dmht42tct7 testdata/app/overlays/prod/kustomization.yaml",
 			"ConfigMap/prod-web-flags-v1 testdata/app/base/configmap.yaml",
+			"Secret/prod-web-files-v1-7kmgtfc966 testdata/app/overlays/prod/kustomization.yaml",
 			"Secret/prod-web-secret-v1-ckd59g56hk testdata/app/overlays/prod/kustomization.yaml",
 			"Service/prod-web-v1 testdata/app/base/service.yaml",
 			"Deployment/prod-web-v1 testdata/app/base/deployment.yaml",
@@ -238,6 +239,9 @@ var goldenTable = []golden{
 	{prod, "ConfigMap/prod-web-extra-v1-dmht42tct7", "metadata.labels", prodK + ":32:5", generated},
 	{prod, "Secret/prod-web-secret-v1-ckd59g56hk", "data.token", prodK + ":38:9", generated},
 	{prod, "Secret/prod-web-secret-v1-ckd59g56hk", "type", prodK + ":36:5", generated},
+	{prod, "Secret/prod-web-files-v1-7kmgtfc966", `data["tls.crt"]`, prodK + ":41:9", generated},
+	{prod, "Secret/prod-web-files-v1-7kmgtfc966", `data["app.properties"]`, prodK + ":42:9", generated},
+	{prod, "Secret/prod-web-files-v1-7kmgtfc966", "metadata.name", prodK + ":3:1", transform},
 
 	// dev: the inline strategic merge patch puts the sidecar first, so
 	// containers[0] is the sidecar and [1] is web.
@@ -338,7 +342,7 @@ func TestLocateConcurrent(t *testing.T) {
 func TestBuildConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 6 {
-		dir, want := prod, 8
+		dir, want := prod, 9
 		if i%2 == 1 {
 			dir, want = dev, 6
 		}
@@ -587,7 +591,7 @@ func TestHostileInputs(t *testing.T) {
 func BenchmarkBuild(b *testing.B) {
 	for b.Loop() {
 		out := Build(b.Context(), prod)
-		if len(out.Problems) > 0 || len(out.Files) != 8 {
+		if len(out.Problems) > 0 || len(out.Files) != 9 {
 			b.Fatalf("build: %d files, problems %+v", len(out.Files), out.Problems)
 		}
 	}

@@ -94,10 +94,10 @@ type replica struct {
 type generator struct {
 	kind     string // ConfigMap or Secret
 	name     string
-	behavior string
 	node     *yaml.Node
 	nameNode *yaml.Node
-	// keys maps a data key to the literal, file or env entry giving it.
+	// keys maps a data key to the literal or file entry giving it (keys
+	// from env files are not known).
 	keys   map[string]*yaml.Node
 	values map[string]string // literal values
 }
@@ -567,7 +567,6 @@ func (k *kustomization) readGenerator(kind string, e *yaml.Node) generator {
 	g := generator{
 		kind:     kind,
 		name:     scalar(nameVal),
-		behavior: scalar(value(e, "behavior")),
 		node:     e,
 		nameNode: nameKey,
 		keys:     map[string]*yaml.Node{},
@@ -580,9 +579,9 @@ func (k *kustomization) readGenerator(kind string, e *yaml.Node) generator {
 		g.values[key] = strings.Trim(val, `"'`)
 	}
 	for _, f := range seqItems(value(e, "files")) {
-		key, path, ok := strings.Cut(f.Value, "=")
+		key, _, ok := strings.Cut(f.Value, "=")
 		if !ok {
-			key = filepath.Base(path)
+			key = filepath.Base(f.Value)
 		}
 		g.keys[key] = f
 	}
@@ -605,11 +604,13 @@ func (k *kustomization) readPatch(t *tree, e, v *yaml.Node, json6902, inline boo
 	p := &patch{entry: e, json6902: json6902}
 	var text []byte
 	if inline {
-		// Inline: block scalars start on the line after their indicator,
-		// at the indentation of their first line.
+		// Inline: literal block scalars keep their lines, starting on the
+		// line after their indicator, at the indentation of their first
+		// line. Other styles fold or escape lines: positions in them are
+		// not known.
 		text = []byte(v.Value)
 		p.file = k.name
-		if v.Style == yaml.LiteralStyle || v.Style == yaml.FoldedStyle {
+		if v.Style == yaml.LiteralStyle {
 			p.line = v.Line
 			p.col = indentOf(k.data, v.Line+1)
 		} else {
@@ -650,20 +651,16 @@ func (k *kustomization) readPatch(t *tree, e, v *yaml.Node, json6902, inline boo
 	return p
 }
 
-// indentOf returns the 0-based indentation of line (1-based) of data.
+// indentOf returns the 0-based indentation of the first line from line
+// (1-based) of data that is not blank.
 func indentOf(data []byte, line int) int {
-	for i := 1; i < line; i++ {
-		j := strings.IndexByte(string(data), '\n')
-		if j < 0 {
-			return 0
+	lines := strings.Split(string(data), "\n")
+	for i := line - 1; i >= 0 && i < len(lines); i++ {
+		if t := strings.TrimLeft(lines[i], " "); t != "" {
+			return len(lines[i]) - len(t)
 		}
-		data = data[j+1:]
 	}
-	n := 0
-	for n < len(data) && data[n] == ' ' {
-		n++
-	}
-	return n
+	return 0
 }
 
 // decodeAll parses every YAML document of data, stopping at the first
