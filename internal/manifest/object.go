@@ -74,6 +74,8 @@ type Object struct {
 
 	json []byte
 	src  source
+	// pos places findings on a detached object (see Detach).
+	pos posIndex
 }
 
 type hydrated struct {
@@ -165,7 +167,9 @@ type source struct {
 
 // Detach drops the object's node tree and caches, keeping what is needed to
 // read them again (Reload). Objects kept for checks across objects are
-// detached so that memory does not grow with the input.
+// detached so that memory does not grow with the input. The positions of
+// the object's fields stay in a compact index (see posIndex), so that
+// Locate and Has rarely need to read the document again.
 //
 // Detach also drops the parts of the typed object that no check across
 // objects reads (container probes, commands, security contexts, ConfigMap
@@ -173,6 +177,9 @@ type source struct {
 // input stays cheap. Checks across objects see detached objects, in tests
 // as in runs (the fixture harness detaches them too).
 func (o *Object) Detach() {
+	if o.Node != nil && o.File != "" {
+		o.pos = buildPosIndex(o.Node, o.lineOffset)
+	}
 	o.Node = nil
 	h := o.state.Load()
 	if h == nil {
@@ -343,6 +350,11 @@ func (o *Object) Group() string {
 // A detached object reads its document again first. Only the goroutine
 // that owns the object (a check's p.Object) may call it.
 func (o *Object) Locate(p Path) (Position, bool) {
+	if o.Node == nil {
+		if pos, exact, ok := o.pos.locate(p); ok {
+			return pos, exact
+		}
+	}
 	if o.Node == nil && o.File != "" && o.Reload() != nil {
 		return Position{}, false
 	}
@@ -375,6 +387,11 @@ func (o *Object) JSON() []byte {
 // Like Locate, it reads a detached object's document again: only the
 // object's owner may call it.
 func (o *Object) Has(p Path) bool {
+	if o.Node == nil {
+		if _, exact, ok := o.pos.locate(p); ok {
+			return exact
+		}
+	}
 	if o.Node == nil && o.File != "" && o.Reload() != nil {
 		return false
 	}
@@ -626,18 +643,34 @@ func lookupValue(n *yaml.Node, k string) (*yaml.Node, bool) {
 // podTemplate finds the pod spec of o, typed when o is a built-in workload and
 // decoded from spec.template for any other kind that carries one (Argo
 // Rollouts, OpenShift DeploymentConfig, ...).
-func tmpl(t *corev1.PodTemplateSpec, base Path) *PodTemplate {
-	return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: base.Child("metadata"), Spec: &t.Spec, SpecPath: base.Child("spec")}
+func tmpl(t *corev1.PodTemplateSpec, at ptPaths) *PodTemplate {
+	return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: at.meta, Spec: &t.Spec, SpecPath: at.spec}
 }
+
+// ptPaths are the paths of a pod template's metadata and spec. Paths are
+// immutable: every object of a kind shares them.
+type ptPaths struct{ meta, spec Path }
+
+func templateAt(keys ...string) ptPaths {
+	base := NewPath(keys...)
+	return ptPaths{meta: base.Child("metadata"), spec: base.Child("spec")}
+}
+
+var (
+	ptPod          = ptPaths{meta: NewPath("metadata"), spec: NewPath("spec")}
+	ptTemplate     = templateAt("template")
+	ptSpecTemplate = templateAt("spec", "template")
+	ptJobTemplate  = templateAt("spec", "jobTemplate", "spec", "template")
+)
 
 // podTemplateOf finds the pod spec of a built-in kind.
 func podTemplateOf(typed runtime.Object) *PodTemplate {
-	st := NewPath("spec", "template")
+	st := ptSpecTemplate
 	switch t := typed.(type) {
 	case *corev1.Pod:
-		return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: NewPath("metadata"), Spec: &t.Spec, SpecPath: NewPath("spec")}
+		return &PodTemplate{Meta: &t.ObjectMeta, MetaPath: ptPod.meta, Spec: &t.Spec, SpecPath: ptPod.spec}
 	case *corev1.PodTemplate:
-		return tmpl(&t.Template, NewPath("template"))
+		return tmpl(&t.Template, ptTemplate)
 	case *corev1.ReplicationController:
 		if t.Spec.Template == nil {
 			return nil
@@ -672,9 +705,9 @@ func podTemplateOf(typed runtime.Object) *PodTemplate {
 	case *batchv1.Job:
 		return tmpl(&t.Spec.Template, st)
 	case *batchv1.CronJob:
-		return tmpl(&t.Spec.JobTemplate.Spec.Template, NewPath("spec", "jobTemplate", "spec", "template"))
+		return tmpl(&t.Spec.JobTemplate.Spec.Template, ptJobTemplate)
 	case *batchv1beta1.CronJob:
-		return tmpl(&t.Spec.JobTemplate.Spec.Template, NewPath("spec", "jobTemplate", "spec", "template"))
+		return tmpl(&t.Spec.JobTemplate.Spec.Template, ptJobTemplate)
 	}
 	return nil
 }
@@ -698,7 +731,7 @@ func customPodTemplate(n *yaml.Node) *PodTemplate {
 	// CRD validates; the pod template is read leniently.
 	var pt corev1.PodTemplateSpec
 	decodeTyped(tn, &pt)
-	return tmpl(&pt, NewPath("spec", "template"))
+	return tmpl(&pt, ptSpecTemplate)
 }
 
 // podFields are the keys by which the spec of a custom kind describes the
