@@ -20,8 +20,11 @@
 // when it can be found: a cycle or a file outside the root at the
 // resources entry, a resource file that is not YAML at its own line, a
 // strategic merge patch whose target is missing at the patch entry, a
-// JSON 6902 operation that does not apply at the operation; else at the
-// kustomization file without a line. A patch whose target names a kind
+// JSON 6902 operation that does not apply at the operation, a generator
+// source that cannot be read at its files or envs item, another failing
+// patch, generator or transformer at its entry; else at the root
+// kustomization file without a line. Files are read only when regular and
+// at most 64 MiB, so a named pipe or a device cannot stall a build. A patch whose target names a kind
 // and a plain name that no built object has is a Problem at its target
 // (kustomize skips it silently), next to the built files. Panics in
 // krusty become Problems, and a cancelled context ends the wait with a
@@ -351,7 +354,7 @@ func (t *tree) object(res *resource.Resource, origin *resource.Origin, data []by
 	case src != "":
 		ds, ok := docs[src]
 		if !ok {
-			if b, err := os.ReadFile(src); err == nil {
+			if b, err := readFile(src); err == nil {
 				ds = decodeAll(b)
 			}
 			docs[src] = ds
@@ -507,6 +510,13 @@ func (t *tree) relative(msg string) string {
 	})
 }
 
+// trouble is a builtin generator or transformer that failed: its kind,
+// its config (the kustomization entry as YAML), and the error.
+var trouble = regexp.MustCompile("(?s)trouble configuring builtin (\\w+) with config: `\n(.*?)`: (.*)")
+
+// kvSources lists the files or env files of a generator that failed.
+var kvSources = regexp.MustCompile(`(?:file|env) sources: \[([^\]]*)\]`)
+
 // plugin names the kind of a generator or transformer config that would
 // need an external plugin.
 var plugin = regexp.MustCompile(`unable to load external plugin '([^']+)'`)
@@ -531,13 +541,26 @@ func (t *tree) problemOf(err error) render.Problem {
 					// A resource file that is not YAML: its own line.
 					if strings.Contains(err.Error(), "MalformedYAMLError") {
 						f := filepath.Join(k.dir, ref)
-						if data, rerr := os.ReadFile(f); rerr == nil && !parses(string(data)) {
+						if data, rerr := readFile(f); rerr == nil && !parses(string(data)) {
 							p.File, p.Line, p.Column = t.displayName(f), errorLine(data, err), 0
 						}
 					}
 					return p
 				}
 			}
+		}
+	}
+	if m := trouble.FindStringSubmatch(err.Error()); m != nil {
+		p.Message = fmt.Sprintf("kustomize build failed: %s: %s", m[1], t.relative(m[3]))
+		if k, e := t.configEntry(m[1], m[2]); e != nil {
+			p.File, p.Line, p.Column = k.name, e.Line, e.Column
+		}
+		return p
+	}
+	if m := kvSources.FindStringSubmatch(err.Error()); m != nil {
+		if k, e := t.sourceEntry(strings.Fields(m[1])); e != nil {
+			p.File, p.Line, p.Column = k.name, e.Line, e.Column
+			return p
 		}
 	}
 	if m := plugin.FindStringSubmatch(err.Error()); m != nil {
@@ -584,13 +607,71 @@ func (t *tree) pluginEntry(kind string) (*kustomization, *yaml.Node) {
 				text := []byte(e.Value)
 				if !strings.Contains(e.Value, "\n") {
 					var err error
-					if text, err = os.ReadFile(filepath.Join(k.dir, e.Value)); err != nil {
+					if text, err = readFile(filepath.Join(k.dir, e.Value)); err != nil {
 						continue
 					}
 				}
 				for _, d := range decodeAll(text) {
 					if scalar(value(deref(d), "kind")) == kind {
 						return k, e
+					}
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// configEntry returns the kustomization entry a builtin generator or
+// transformer of the given kind was configured from, found by the path,
+// inline patch or name in its config.
+func (t *tree) configEntry(kind, config string) (*kustomization, *yaml.Node) {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(config), &doc) != nil {
+		return nil, nil
+	}
+	cfg := deref(&doc)
+	fields := map[string][]string{
+		"PatchTransformer":               {"patches"},
+		"PatchJson6902Transformer":       {"patchesJson6902", "patches"},
+		"PatchStrategicMergeTransformer": {"patchesStrategicMerge"},
+		"ConfigMapGenerator":             {"configMapGenerator"},
+		"SecretGenerator":                {"secretGenerator"},
+		"ReplicaCountTransformer":        {"replicas"},
+		"ImageTagTransformer":            {"images"},
+		"HelmChartInflationGenerator":    {"helmCharts"},
+		"ReplacementTransformer":         {"replacements"},
+	}[kind]
+	for _, k := range t.all {
+		for _, field := range fields {
+			for _, e := range seqItems(value(k.root, field)) {
+				for _, key := range []string{"path", "patch", "name"} {
+					if v := scalar(value(cfg, key)); v != "" && scalar(value(e, key)) == v {
+						return k, e
+					}
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// sourceEntry returns the files or envs item of a generator that names one
+// of sources.
+func (t *tree) sourceEntry(sources []string) (*kustomization, *yaml.Node) {
+	for _, k := range t.all {
+		for _, field := range []string{"configMapGenerator", "secretGenerator"} {
+			for _, g := range seqItems(value(k.root, field)) {
+				for _, list := range []string{"files", "envs", "env"} {
+					v := value(g, list)
+					items := seqItems(v)
+					if v != nil && v.Kind == yaml.ScalarNode {
+						items = []*yaml.Node{v}
+					}
+					for _, item := range items {
+						if slices.Contains(sources, item.Value) {
+							return k, item
+						}
 					}
 				}
 			}

@@ -216,7 +216,7 @@ func (t *tree) visit(dir string, parent *kustomization, entry *yaml.Node) *kusto
 // parse reads and checks k the way kustomize will, reporting problems at
 // their line.
 func (t *tree) parse(k *kustomization) bool {
-	data, err := os.ReadFile(k.file)
+	data, err := readFile(k.file)
 	if err != nil {
 		t.problem(k.file, nil, "cannot read kustomization: %v", err)
 		return false
@@ -618,7 +618,7 @@ func (k *kustomization) readPatch(t *tree, e, v *yaml.Node, json6902, inline boo
 		}
 	} else {
 		path := filepath.Join(k.dir, v.Value)
-		data, err := os.ReadFile(path)
+		data, err := readFile(path)
 		if err != nil {
 			return nil // kustomize reports it
 		}
