@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -26,8 +27,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/restmapper"
 
+	"github.com/kubevet/kubevet/internal/catalog"
 	"github.com/kubevet/kubevet/internal/check"
-	"github.com/kubevet/kubevet/internal/checks/validation"
 	"github.com/kubevet/kubevet/internal/checks/workload"
 	"github.com/kubevet/kubevet/internal/cluster/testserver"
 	"github.com/kubevet/kubevet/internal/graph"
@@ -37,9 +38,18 @@ import (
 const corpus = "testdata/agreement"
 
 // verdictChecks are the checks whose errors say the API server rejects
-// the object: this domain's, and the two of the workload domain that
-// report problems the server rejects (this domain leaves them to them).
-var verdictChecks = append([]*check.Check{workload.RequestsExceedLimits, workload.InitContainerProbe}, validation.Checks...)
+// the object: those of spec rule WL-13 (this domain's, api-removed), and
+// the two of the workload domain that report problems the server rejects
+// (this domain leaves them to them).
+var verdictChecks = func() []*check.Check {
+	out := []*check.Check{workload.RequestsExceedLimits, workload.InitContainerProbe}
+	for _, c := range catalog.All() {
+		if c.Run != nil && c.Severity == check.Error && slices.Contains(c.Refs, "WL-13") {
+			out = append(out, c)
+		}
+	}
+	return out
+}()
 
 // corpusFile is one manifest of the agreement corpus.
 type corpusFile struct {

@@ -15,6 +15,7 @@ package validation
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,8 +43,14 @@ var Checks = []*check.Check{
 }
 
 var builtin = check.Target{
-	Desc:  "built-in objects (kinds of the Kubernetes API)",
-	Match: func(o *manifest.Object) bool { return o.Typed() != nil },
+	Desc: "built-in objects (kinds of the Kubernetes API, and unknown kinds of its API groups)",
+	Match: func(o *manifest.Object) bool {
+		if o.Typed() != nil {
+			return true
+		}
+		newest, err := schema.Load(schema.Newest())
+		return err == nil && builtinGroup(newest, o.Group())
+	},
 }
 
 var custom = check.Target{
@@ -155,6 +162,12 @@ func runBuiltin(p *check.Pass, required bool) {
 	if err != nil {
 		return
 	}
+	if o.Typed() == nil {
+		if !required {
+			unknownKind(p, f)
+		}
+		return
+	}
 	serrs := builtinErrors(o, f)
 	// Fields of the wrong type are the decoder's (invalid-field-type): the
 	// rules see their zero value and must not report them again.
@@ -194,6 +207,67 @@ func runBuiltin(p *check.Pass, required bool) {
 		}
 		e.Field = refine(o.Node, e)
 		report(toPath(e.Field), message(e))
+	}
+}
+
+// unknownKind reports a kind that an API group version of Kubernetes does
+// not have (a misspelt kind, or a kind under the wrong apiVersion). Group
+// versions Kubernetes no longer serves are api-removed's.
+func unknownKind(p *check.Pass, f *schema.File) {
+	o := p.Object
+	newest, err := schema.Load(schema.Newest())
+	if err != nil || f.Kind(o.APIVersion, o.Kind) != "" || newest.Kind(o.APIVersion, o.Kind) != "" {
+		return
+	}
+	var kinds []string
+	for gvk := range newest.Kinds {
+		if gv, kind, ok := cutLast(gvk); ok && gv == o.APIVersion {
+			kinds = append(kinds, kind)
+		}
+	}
+	if len(kinds) == 0 {
+		return
+	}
+	sort.Strings(kinds)
+	hint := ""
+	for _, k := range kinds {
+		if strings.EqualFold(k, o.Kind) || closeTo(k, o.Kind) {
+			hint = fmt.Sprintf(" (did you mean %s?)", k)
+			break
+		}
+	}
+	p.Report(manifest.NewPath("kind"), "%s has no kind %s%s: the API server rejects the object; check apiVersion and kind", o.APIVersion, o.Kind, hint)
+}
+
+func cutLast(s string) (string, string, bool) {
+	i := strings.LastIndexByte(s, '/')
+	if i < 0 {
+		return "", "", false
+	}
+	return s[:i], s[i+1:], true
+}
+
+// closeTo reports whether a and b differ by one edit or one swap of
+// neighbouring letters.
+func closeTo(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la == lb:
+		return a[i+1:] == b[i+1:] || i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
 	}
 }
 
@@ -341,7 +415,7 @@ func runUnvalidated(p *check.Pass) {
 // builtinGroup reports whether group is an API group of Kubernetes itself.
 func builtinGroup(f *schema.File, group string) bool {
 	for gvk := range f.Kinds {
-		if strings.HasPrefix(gvk, group+"/") && strings.Count(gvk, "/") == 2 {
+		if group == "" && strings.Count(gvk, "/") == 1 || group != "" && strings.HasPrefix(gvk, group+"/") && strings.Count(gvk, "/") == 2 {
 			return true
 		}
 	}
