@@ -573,9 +573,9 @@ func (t *tree) problemOf(err error) render.Problem {
 	if m := opPath.FindStringSubmatch(err.Error()); m != nil {
 		for _, k := range t.all {
 			for _, pt := range k.patches {
-				for _, op := range pt.ops {
-					if scalar(value(op.node, "path")) == m[1] {
-						pos := pt.at(op.node)
+				for _, op := range pt.opNodes {
+					if scalar(value(op, "path")) == m[1] {
+						pos := pt.at(op)
 						p.File, p.Line, p.Column = pos.file, pos.line, pos.col
 						return p
 					}

@@ -111,7 +111,8 @@ type patch struct {
 	line, col int
 	entry     *yaml.Node
 	docs      []*yaml.Node // strategic merge patch documents
-	ops       []op         // JSON 6902 operations
+	ops       []op         // JSON 6902 operations that write fields
+	opNodes   []*yaml.Node // all JSON 6902 operations
 	target    *selector
 	// targetNode is the target: key of the entry, if any.
 	targetNode *yaml.Node
@@ -119,7 +120,8 @@ type patch struct {
 	unlocated  bool // inline text whose positions are unknown
 }
 
-// op is one JSON 6902 operation.
+// op is one JSON 6902 operation that writes a field: add, replace, copy
+// or move.
 type op struct {
 	path  []seg
 	node  *yaml.Node // the operation
@@ -632,7 +634,14 @@ func (k *kustomization) readPatch(t *tree, e, v *yaml.Node, json6902, inline boo
 	if first := deref(docs[0]); first != nil && first.Kind == yaml.SequenceNode {
 		p.json6902 = true
 		for _, o := range seqItems(first) {
+			p.opNodes = append(p.opNodes, o)
 			segs, ok := pointer(scalar(value(o, "path")))
+			// Only these write the field at path.
+			switch scalar(value(o, "op")) {
+			case "add", "replace", "copy", "move":
+			default:
+				ok = false
+			}
 			if !ok {
 				continue
 			}
