@@ -410,8 +410,16 @@ func (k *kustomization) generator(by, original, built string) *generator {
 func findDoc(docs []*yaml.Node, kind, original, built string) *yaml.Node {
 	var best, only, same *yaml.Node
 	bestLen, ofKind := -1, 0
+	var all []*yaml.Node
 	for _, d := range docs {
 		d = deref(d)
+		all = append(all, d)
+		// Kustomize reads the items of a List as objects.
+		if strings.HasSuffix(scalar(value(d, "kind")), "List") {
+			all = append(all, seqItems(value(d, "items"))...)
+		}
+	}
+	for _, d := range all {
 		if d == nil || d.Kind != yaml.MappingNode || scalar(value(d, "kind")) != kind {
 			continue
 		}

@@ -136,6 +136,32 @@ func TestBuildNamesAsGiven(t *testing.T) {
 	}
 }
 
+// TestListItems checks objects read from the items of a List are found
+// in it.
+func TestListItems(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"kustomization.yaml": "resources: [list.yaml]\nnamePrefix: p-\n",
+		"list.yaml":          "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n    data:\n      x: \"1\"\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: b\n    data:\n      y: \"2\"\n",
+	}
+	for f, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	objects := byObject(t, build(t, dir))
+	for object, want := range map[string]int{"ConfigMap/p-a": 9, "ConfigMap/p-b": 15} {
+		path := "data.x"
+		if object == "ConfigMap/p-b" {
+			path = "data.y"
+		}
+		file, line, _ := objects[object].Locate(0, path, 1, 1)
+		if file != filepath.Join(dir, "list.yaml") || line != want {
+			t.Errorf("%s %s: got %s:%d, want list.yaml:%d", object, path, file, line, want)
+		}
+	}
+}
+
 func names(out render.Output) []string {
 	var n []string
 	for _, f := range out.Files {
