@@ -73,7 +73,8 @@ var RequiredFieldMissing = &check.Check{
 var InvalidFieldValue = &check.Check{
 	ID: "invalid-field-value", Title: "Field value is rejected by the API server", Severity: check.Error, Refs: []string{"WL-13"},
 	Why: "The API server validates values beyond their type: names must be DNS labels or subdomains, label values at most 63 characters of letters, digits, '-', '_' and '.', ports between 1 and 65535, " +
-		"enums such as imagePullPolicy and restartPolicy one of their values, a selector must match its template's labels. kubectl apply fails on the first such object, often halfway through a rollout.",
+		"enums such as imagePullPolicy and restartPolicy one of their values, a selector must match its template's labels. kubectl apply fails on the first such object, often halfway through a rollout. " +
+		"A kind its apiVersion does not have (Deploymnet) is reported here too, and so are unknown fields and wrong types in the kinds kubevet does not decode itself (CustomResourceDefinition, APIService).",
 	Fix:     "Correct the value at the path shown; the message says what the server accepts.",
 	Example: "metadata:\n  name: web-api        # not Web_API\n  labels:\n    app: web-api",
 	Target:  builtin,
@@ -162,7 +163,8 @@ func runBuiltin(p *check.Pass, required bool) {
 	if err != nil {
 		return
 	}
-	if o.Typed() == nil {
+	typed := o.Typed() != nil
+	if !typed && f.Kind(o.APIVersion, o.Kind) == "" {
 		if !required {
 			unknownKind(p, f)
 		}
@@ -198,6 +200,15 @@ func runBuiltin(p *check.Pass, required bool) {
 		if !required && e.Problem == schema.BadValue {
 			report(e.Path, e.Msg)
 		}
+		// Kinds kubevet does not decode (CustomResourceDefinition,
+		// APIService) get no unknown-field or invalid-field-type from the
+		// decoder: the schema's verdict is reported here.
+		if !required && !typed && (e.Problem == schema.Unknown || e.Problem == schema.WrongType) {
+			report(e.Path, e.Msg+": the API server rejects it under kubectl's strict validation")
+		}
+	}
+	if !typed {
+		return
 	}
 	errs := semantic(o, minorOf(f.Version))
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
