@@ -3,6 +3,7 @@ package validation_test
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/kubevet/kubevet/internal/manifest"
@@ -24,6 +25,36 @@ func TestCorpusVerdicts(t *testing.T) {
 		rejects, why := verdict(t, f.path, crds)
 		if rejects == f.valid {
 			t.Errorf("%s: kubevet rejects=%v %v", f.path, rejects, why)
+		}
+	}
+}
+
+// TestOneFindingPerProblem: across the decoder's diagnostics and the
+// checks that say the server rejects an object, no two findings of a
+// corpus manifest land on the same field.
+func TestOneFindingPerProblem(t *testing.T) {
+	data, err := os.ReadFile(corpus + "/crds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	crds, _, err := manifest.ReadAll("crds.yaml", bytes.NewReader(data), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range corpusFiles(t) {
+		_, why := verdict(t, f.path, crds)
+		seen := map[string]string{}
+		for _, w := range why {
+			// "file:line: check: path: message"
+			parts := strings.SplitN(w, ": ", 3)
+			if len(parts) < 3 {
+				continue
+			}
+			key := parts[0] + " " + strings.SplitN(parts[2], ":", 2)[0]
+			if prev, ok := seen[key]; ok {
+				t.Errorf("%s: two findings on one field:\n  %s\n  %s", f.path, prev, w)
+			}
+			seen[key] = w
 		}
 	}
 }

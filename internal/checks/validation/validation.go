@@ -212,6 +212,20 @@ func runBuiltin(p *check.Pass, required bool) {
 	}
 	errs := semantic(o, minorOf(f.Version))
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
+	if !required {
+		// A missing field is required-field-missing's, not also a zero
+		// value out of range.
+		for _, e := range serrs {
+			if e.Problem == schema.Missing {
+				seen[e.Path.String()] = true
+			}
+		}
+		for _, e := range errs {
+			if e.Type == field.ErrorTypeRequired {
+				seen[e.Field] = true
+			}
+		}
+	}
 	for _, e := range errs {
 		if (e.Type == field.ErrorTypeRequired) != required {
 			continue
