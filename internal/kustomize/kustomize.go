@@ -157,7 +157,15 @@ var buildMu sync.Mutex
 
 // Build builds the kustomization in dir and returns one file per built
 // object, or the problems that kept it from building.
-func Build(ctx context.Context, dir string) render.Output {
+func Build(ctx context.Context, dir string) (out render.Output) {
+	defer func() {
+		if v := recover(); v != nil {
+			out = render.Output{Problems: []render.Problem{{
+				File:    dir,
+				Message: fmt.Sprintf("kubevet failed reading this kustomization (a bug, please report it): %v\n%s", v, firstFrames(debug.Stack())),
+			}}}
+		}
+	}()
 	t, err := scan(dir, filepath.Clean(dir))
 	if err != nil {
 		return render.Output{Problems: []render.Problem{{File: dir, Message: err.Error()}}}
@@ -166,16 +174,24 @@ func Build(ctx context.Context, dir string) render.Output {
 		return render.Output{Problems: t.problems}
 	}
 	root := t.all[0]
-	m, err := run(ctx, root)
+	m, err := run(ctx, root, krustyRun)
 	if err != nil {
 		return render.Output{Problems: []render.Problem{t.problemOf(err)}}
 	}
 	return t.output(m)
 }
 
-// run builds the kustomization k with krusty in a goroutine, so that a
+// kustomizer builds the kustomization in dir, reading files from fs.
+type kustomizer func(fs filesys.FileSystem, dir string) (resmap.ResMap, error)
+
+// krustyRun is the kustomizer: krusty with options.
+func krustyRun(fs filesys.FileSystem, dir string) (resmap.ResMap, error) {
+	return krusty.MakeKustomizer(options()).Run(fs, dir)
+}
+
+// run builds the kustomization k with build in a goroutine, so that a
 // cancelled ctx ends the wait, turning a panic into an error.
-func run(ctx context.Context, k *kustomization) (resmap.ResMap, error) {
+func run(ctx context.Context, k *kustomization, build kustomizer) (resmap.ResMap, error) {
 	data, err := withBuildMetadata(k.root)
 	if err != nil {
 		return nil, err
@@ -204,7 +220,7 @@ func run(ctx context.Context, k *kustomization) (resmap.ResMap, error) {
 			r.err = ctx.Err()
 			return
 		}
-		r.m, r.err = krusty.MakeKustomizer(options()).Run(fs, k.dir)
+		r.m, r.err = build(fs, k.dir)
 	}()
 	select {
 	case r := <-done:

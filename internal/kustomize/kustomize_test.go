@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/kubevet/kubevet/internal/render"
 )
@@ -572,6 +574,47 @@ func TestBuildCancelled(t *testing.T) {
 	out := Build(ctx, prod)
 	if len(out.Files) != 0 || len(out.Problems) != 1 || !strings.Contains(out.Problems[0].Message, "canceled") {
 		t.Errorf("cancelled build: got %d files, problems %+v; want one problem saying it was cancelled", len(out.Files), out.Problems)
+	}
+}
+
+// TestRunPanic checks a panic inside kustomize becomes an error.
+func TestRunPanic(t *testing.T) {
+	tr, err := scan(prod, prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = run(t.Context(), tr.all[0], func(filesys.FileSystem, string) (resmap.ResMap, error) {
+		var m map[string]int
+		m["x"]++ // a nil map write: panics
+		return nil, nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "kustomize panicked: assignment to entry in nil map") {
+		t.Errorf("got %v, want the panic as an error", err)
+	}
+}
+
+// TestRunCancelled checks a build that does not end gives up when its
+// context is cancelled.
+func TestRunCancelled(t *testing.T) {
+	tr, err := scan(prod, prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	started := make(chan struct{})
+	defer close(release)
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		<-started
+		cancel()
+	}()
+	_, err = run(ctx, tr.all[0], func(filesys.FileSystem, string) (resmap.ResMap, error) {
+		close(started)
+		<-release
+		return nil, nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "build stopped: context canceled") {
+		t.Errorf("got %v, want the build stopped", err)
 	}
 }
 
