@@ -385,6 +385,11 @@ func runCustom(p *check.Pass) {
 		p.Report(manifest.NewPath("apiVersion"), "the CustomResourceDefinition %s does not serve version %s of %s (it serves %s): the API server has no such resource", c.name, version, o.Kind, strings.Join(vs, ", "))
 		return
 	}
+	if o.Node == nil {
+		// Checks across objects see detached objects: read the document
+		// for its positions, and let it go again afterwards.
+		defer o.Detach()
+	}
 	if !ensureNode(o) {
 		return
 	}
