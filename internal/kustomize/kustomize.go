@@ -78,7 +78,10 @@
 //     expression, or the name the overlay knows) or, without a target, its
 //     own kind and name match the object. Patch targets chosen only by
 //     label or annotation selectors are assumed to match; the value check
-//     keeps false claims rare. Inline patches written as quoted or folded
+//     keeps false claims rare. A labels, matchLabels, selector or
+//     annotations map that is not in the source document is reported at
+//     the first label or annotation of the first kustomization (the
+//     innermost) that sets one. Inline patches written as quoted or folded
 //     strings (not literal blocks, "|") are reported at their entry. A
 //     field missing from the built object is claimed by no entry.
 //  3. For generated objects: the generator entry in the kustomization (the
@@ -93,11 +96,12 @@
 //     would be added).
 //
 // The golden table in the tests records how exact this is on a base with
-// two overlays and a component: of its 68 fields, 22 are found in the
+// two overlays and a component: of its 69 fields, 22 are found in the
 // source document, 12 in a patch (strategic merge from a file, inline,
-// from a component; JSON 6902 from a file and inline), 17 at a
+// from a component; JSON 6902 from a file and inline), 18 at a
 // kustomization entry (images, replicas, labels, namespace, namePrefix, a
-// merged generator literal), 9 at a generator entry (literal and file
+// merged generator literal, a labels map a transformer made), 9 at a
+// generator entry (literal and file
 // sources), 1 in the source with the value a name reference changed, and
 // 7 missing fields at their
 // nearest parent. Answers that name a key in a source or patch file are

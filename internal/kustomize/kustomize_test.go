@@ -253,6 +253,7 @@ var goldenTable = []golden{
 	{prod, "Service/prod-web-v1", "metadata.namespace", prodK + ":5:1", transform},
 	{prod, "ConfigMap/prod-web-config-v1", "", base + "configmap.yaml:1:1", source},
 	{prod, "ConfigMap/prod-web-config-v1", "data.LOG_LEVEL", prodK + ":31:9", transform},
+	{prod, "ConfigMap/prod-web-config-v1", "metadata.labels", baseK + ":4:3", transform},
 	{prod, "ConfigMap/prod-web-flags-v1", "", base + "configmap.yaml:8:1", source},
 	{prod, "ConfigMap/prod-web-flags-v1", "data.beta", base + "configmap.yaml:13:3", source},
 	// prod-web-config-v1 is web-config with the suffix -v1, not the

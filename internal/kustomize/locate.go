@@ -197,6 +197,15 @@ func (o *object) locate(path string) position {
 				return pos
 			}
 		}
+		// A label or annotation map the source lacks was made by the
+		// first kustomization to add one.
+		if !srcExact && b.Kind == yaml.MappingNode {
+			for _, k := range slices.Backward(o.chain) {
+				if ps := k.pairsFor(segs); len(ps) > 0 {
+					return at(k.name, ps[0].node)
+				}
+			}
+		}
 	}
 	if o.gen != nil {
 		pos := o.gen.locate(segs)
@@ -253,16 +262,9 @@ func (k *kustomization) claim(o *object, segs []seg, b *yaml.Node) (position, bo
 			return pos, true
 		}
 	}
-	if leaf && len(segs) >= 2 && segs[len(segs)-1].index == -1 && segs[len(segs)-2].index == -1 {
-		key, parent := segs[len(segs)-1].key, segs[len(segs)-2].key
-		var ps []pair
-		switch parent {
-		case "labels", "matchLabels", "selector":
-			ps = k.labels
-		case "annotations":
-			ps = k.annotations
-		}
-		for _, p := range slices.Backward(ps) {
+	if n := len(segs); leaf && n >= 2 && segs[n-1].index == -1 {
+		key := segs[n-1].key
+		for _, p := range slices.Backward(k.pairsFor(segs[:n-1])) {
 			if p.key == key && p.value == b.Value {
 				return at(k.name, p.node), true
 			}
@@ -294,6 +296,22 @@ func (k *kustomization) claim(o *object, segs []seg, b *yaml.Node) (position, bo
 		}
 	}
 	return position{}, false
+}
+
+// pairsFor returns the labels or annotations k sets in the map at segs:
+// labels for maps named labels, matchLabels or selector, annotations for
+// maps named annotations.
+func (k *kustomization) pairsFor(segs []seg) []pair {
+	if len(segs) == 0 || segs[len(segs)-1].index != -1 {
+		return nil
+	}
+	switch segs[len(segs)-1].key {
+	case "labels", "matchLabels", "selector":
+		return k.labels
+	case "annotations":
+		return k.annotations
+	}
+	return nil
 }
 
 // isImagePath reports whether segs name the image of a container.
