@@ -5,47 +5,52 @@
 // # Building
 //
 // Build runs krusty on the real disk with kustomize's defaults: loading is
-// restricted to the kustomization root (LoadRestrictionsRootOnly), plugins
-// and exec functions are disabled (a generator or transformer that needs
-// one is a Problem at its entry), and helmCharts is a Problem at its line
-// (kubevet checks charts itself). Kubevet
-// builds offline: before krusty runs, the kustomization and every local
-// base and component it includes are read, and any remote source
-// (resources, bases or components naming a URL or git repository such as
-// github.com/org/repo//dir?ref=v1, files such as patches or generator
-// sources naming a URL) is reported as a Problem at its line instead of
-// being fetched. Those reads also report, at file:line:column, YAML syntax
-// errors, unknown kustomization fields, and resources or folders that do not
-// exist. Errors only krusty finds become Problems at the entry they name
-// when it can be found: a cycle or a file outside the root at the
-// resources entry, a resource file that is not YAML at its own line, a
-// strategic merge patch whose target is missing at the patch entry, a
-// JSON 6902 operation that does not apply at the operation, a generator
-// source that cannot be read at its files or envs item, another failing
-// patch, generator or transformer at its entry; else at the root
-// kustomization file without a line. Files are read only when regular and
-// at most 64 MiB, so a named pipe or a device cannot stall a build. A patch whose target names a kind
-// and a plain name that no built object has is a Problem at its target
-// (kustomize skips it silently), next to the built files. Panics in
-// krusty become Problems, and a cancelled context ends the wait with a
-// Problem. Kustomize keeps global state (the OpenAPI schema), so builds
-// run one at a time.
+// restricted to the kustomization root (LoadRestrictionsRootOnly), and
+// plugins and exec functions are disabled (a generator or transformer
+// that needs one is a Problem at its entry); helmCharts is a Problem at
+// its line (kubevet checks charts itself). Output is in the order
+// kustomize build prints (the kustomization's sortOptions, else
+// kustomize's legacy order by kind).
+//
+// Kubevet builds offline. Before krusty runs, the kustomization and every
+// local base and component it includes are read, and any remote source is
+// a Problem at its line instead of being fetched: resources, bases or
+// components naming a URL or a git repository (github.com/org/repo//dir,
+// git@host:org/repo, file:// repositories that git would clone), and
+// files such as patches or generator sources naming a URL. That reading
+// also reports, at file:line:column, YAML syntax errors, unknown
+// kustomization fields, and resources or folders that do not exist.
+//
+// Errors only krusty finds become Problems at the entry they name when it
+// can be found: a cycle or a file outside the root at its resources
+// entry, a resource file that is not YAML at its own line, a strategic
+// merge patch whose target is missing at the patch entry, a JSON 6902
+// operation that does not apply at the operation, a generator source that
+// cannot be read at its files or envs item, another failing patch,
+// generator or transformer at its entry; else at the root kustomization
+// file without a line. A patch whose target names a kind and a plain name
+// that no built object has is a Problem at its target, next to the built
+// files (kustomize skips such a patch silently). Files are read only when
+// regular and at most 64 MiB, so a named pipe or a device cannot stall a
+// build. Panics become Problems, and a cancelled context ends the wait
+// with a Problem. Kustomize keeps global state (the OpenAPI schema), so
+// builds run one at a time. Kustomize itself writes warnings about
+// deprecated fields to standard error.
 //
 // The root kustomization is read with buildMetadata [originAnnotations,
-// transformerAnnotations] added (bases inherit it). The origin annotation
-// names the file each object came from; both annotations are removed from
-// the output, and metadata.annotations with them when nothing else is left.
-// Kustomize writes warnings about deprecated fields to standard error.
+// transformerAnnotations] added (its bases inherit it). The origin
+// annotation names the file each object came from; both annotations are
+// removed from the output, and metadata.annotations with them when nothing
+// else is left.
 //
 // # Output
 //
-// Build returns one render.File per built object, in the order kustomize
-// build prints them (the kustomization's sortOptions, else kustomize's
-// legacy order by kind). Its Name is the source file that defined the object, joined to
-// the directory as the user named it (examples/kustomize/base/deploy.yaml
-// for kubevet check examples/kustomize/overlays/prod); generated ConfigMaps
-// and Secrets are named by the kustomization that generates them. Data is
-// the object's YAML, one document.
+// Build returns one render.File per built object. Its Name is the source
+// file that defined the object, joined to the directory as the user named
+// it (examples/kustomize/base/deploy.yaml for kubevet check
+// examples/kustomize/overlays/prod); generated ConfigMaps and Secrets are
+// named by the kustomization that generates them. Data is the object's
+// YAML, one document.
 //
 // # Locate
 //
@@ -54,36 +59,39 @@
 //
 //  1. The field is in the source document with the value it has after the
 //     build (for a scalar; any mapping or list that exists counts): the
-//     source document's line. The document is found in the origin file by
-//     kind and by name (the built name contains the original name; exact
-//     names win); list items are matched by their merge key (a container by
-//     its name), so items added or reordered by patches do not shift
-//     positions.
+//     source document's line. The document is found in the origin file
+//     (or among the items of a List in it) by kind and by name: the name
+//     with the prefixes and suffixes of the kustomizations it passed
+//     through removed, else the built name, else the longest name the
+//     built name contains. List items are matched by their merge key (a
+//     container by its name), so items added or reordered by patches do
+//     not shift positions.
 //  2. A patch or transformer of a kustomization the object passes through,
 //     the last to apply first (the root kustomization, then its components,
 //     then its bases, down to the one that lists the source file), set the
 //     field: for a scalar, to the value it has; for a mapping or list, the
-//     patch holds it. Within a kustomization: images: (the entry whose
-//     name or newName is the container image's repository), replicas: (for
-//     spec.replicas), patches (patches, patchesStrategicMerge,
-//     patchesJson6902, last entry first; strategic merge patches at the
-//     field's line in the patch file, or in the kustomization for inline
-//     patches; JSON 6902 patches at the operation whose path leads to the
-//     field, or at the field inside its value), labels and commonLabels
-//     (label keys under labels, matchLabels and selector),
-//     commonAnnotations, namePrefix and nameSuffix (metadata.name),
-//     namespace: (metadata.namespace), and generator literals and files
-//     merged into an existing ConfigMap or Secret (data keys). A patch
-//     applies when its target (kind, name as kustomize's anchored regular
-//     expression, or the name the overlay knows) or, without a target, its
-//     own kind and name match the object. Patch targets chosen only by
-//     label or annotation selectors are assumed to match; the value check
-//     keeps false claims rare. A labels, matchLabels, selector or
-//     annotations map that is not in the source document is reported at
-//     the first label or annotation of the first kustomization (the
-//     innermost) that sets one. Inline patches written as quoted or folded
-//     strings (not literal blocks, "|") are reported at their entry. A
-//     field missing from the built object is claimed by no entry.
+//     patch holds it. A field missing from the built object is claimed by
+//     no entry. Within a kustomization, in this order: images (the entry
+//     whose newName, or name when it has no newName, is the container
+//     image's repository); replicas (the object's entry, for
+//     spec.replicas); patches, patchesStrategicMerge and patchesJson6902,
+//     last entry first (a strategic merge patch at the field's line in the
+//     patch file, or in the kustomization for inline patches written as
+//     literal blocks, "|", other inline styles at their entry; a JSON 6902
+//     add, replace, copy or move at the operation whose path leads to the
+//     field, or at the field inside its value); labels and commonLabels
+//     (label keys under labels, matchLabels and selector);
+//     commonAnnotations (keys under annotations); namePrefix, then
+//     nameSuffix (metadata.name); namespace (metadata.namespace);
+//     generator literals and files merged into an existing ConfigMap or
+//     Secret (its data keys). A patch applies when its target (kind; name
+//     as kustomize's anchored regular expression, or the plain name within
+//     the built name) or, without a target, its own kind and name match the
+//     object; targets chosen only by label or annotation selectors are
+//     assumed to match, and the value check keeps false claims rare. A
+//     labels, matchLabels, selector or annotations map that is not in the
+//     source document is reported at the first label or annotation of the
+//     innermost kustomization that sets one.
 //  3. For generated objects: the generator entry in the kustomization (the
 //     literal or file entry of a data key, the name: line for
 //     metadata.name when no namePrefix or nameSuffix claimed it, else the
@@ -91,24 +99,24 @@
 //  4. The field is in the source document with another value: that line
 //     (a transformer kubevet does not model changed it, such as a name
 //     reference, replacements or vars).
-//  5. The nearest existing parent of the field in the source document,
-//     as manifest.Locate finds it (a missing field is reported where it
-//     would be added).
+//  5. The nearest existing parent of the field in the source document, as
+//     manifest.Locate finds it (a missing field is reported where it would
+//     be added).
 //
 // The golden table in the tests records how exact this is on a base with
-// two overlays and a component: of its 69 fields, 22 are found in the
-// source document, 12 in a patch (strategic merge from a file, inline,
-// from a component; JSON 6902 from a file and inline), 18 at a
+// two overlays and a component. Of its 69 fields, 22 are found in the
+// source document; 12 in a patch (strategic merge from a file, inline and
+// from a component; JSON 6902 from a file and inline); 18 at a
 // kustomization entry (images, replicas, labels, namespace, namePrefix, a
-// merged generator literal, a labels map a transformer made), 9 at a
-// generator entry (literal and file
-// sources), 1 in the source with the value a name reference changed, and
-// 7 missing fields at their
-// nearest parent. Answers that name a key in a source or patch file are
-// also checked against the text at that line and column.
-// Not modelled: replacements, vars, JSON 6902 operations
-// that copy or move a field, patches that rename objects, and remote
-// bases (refused).
+// merged generator literal, a labels map a transformer made); 9 at a
+// generator entry (literal and file sources); 1 in the source with the
+// value a name reference changed; and 7 missing fields at their nearest
+// parent. Answers that name a key in a source or patch file are also
+// checked against the text at that line and column.
+//
+// Not modelled: replacements and vars (rule 4 applies), where a copied or
+// moved value came from (the operation is reported), patches that rename
+// objects, and remote bases (refused).
 package kustomize
 
 import (
