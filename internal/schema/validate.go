@@ -78,7 +78,13 @@ type walker struct {
 	// loose is set inside anyOf, oneOf, allOf and not, whose schemas
 	// constrain values without declaring fields.
 	loose bool
+	// nodes counts the nodes walked: aliases can make a small document
+	// expand exponentially (the decoder reports such documents).
+	nodes int
 }
+
+// maxNodes bounds the nodes walked in one object.
+const maxNodes = 1 << 20
 
 func (w *walker) at() manifest.Path {
 	var p manifest.Path
@@ -245,7 +251,8 @@ func pairs(n *yaml.Node, f func(k, v *yaml.Node)) {
 
 func (w *walker) value(n *yaml.Node, s *Node, def string, root bool) {
 	n = deref(n)
-	if n == nil || s == nil || len(w.errs) >= maxErrors || len(w.path) > 64 {
+	w.nodes++
+	if n == nil || s == nil || len(w.errs) >= maxErrors || len(w.path) > 64 || w.nodes > maxNodes {
 		return
 	}
 	if s.Ref != "" && w.f != nil {
