@@ -147,7 +147,7 @@ import (
 // caller check a base through the overlays that include it.
 func Includes(dir string) []string {
 	t, err := scan(dir, filepath.Clean(dir))
-	if err != nil {
+	if err != nil || len(t.all) == 0 {
 		return nil
 	}
 	var out []string

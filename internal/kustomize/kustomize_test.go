@@ -178,8 +178,10 @@ func TestIncludes(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Includes(%s) = %v, want %v", prod, got, want)
 	}
-	if got := Includes("testdata/app/base"); len(got) != 0 {
-		t.Errorf("Includes(base) = %v, want none", got)
+	for _, dir := range []string{"testdata/app/base", "testdata/nothere", "testdata/broken/notyaml"} {
+		if got := Includes(dir); len(got) != 0 {
+			t.Errorf("Includes(%s) = %v, want none", dir, got)
+		}
 	}
 }
 

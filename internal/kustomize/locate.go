@@ -42,8 +42,11 @@ func parseSegs(s string) ([]seg, bool) {
 				continue
 			}
 			j := strings.IndexByte(s[i:], ']')
+			if j < 0 {
+				return nil, false
+			}
 			n, err := strconv.Atoi(s[i+1 : i+j])
-			if j < 0 || err != nil {
+			if err != nil {
 				return nil, false
 			}
 			out = append(out, seg{index: n})
