@@ -364,10 +364,8 @@ func validatePodSpec(s *corev1.PodSpec, p *field.Path, opts podOpts) field.Error
 	if s.Subdomain != "" {
 		errs = append(errs, dns1123Label(s.Subdomain, p.Child("subdomain"))...)
 	}
-	if s.TerminationGracePeriodSeconds != nil && *s.TerminationGracePeriodSeconds < 0 {
-		// Negative values are set to 1 by the server (a warning).
-		_ = s
-	}
+	// A negative terminationGracePeriodSeconds is set to 1 by the server,
+	// with a warning: not an error.
 	if s.ActiveDeadlineSeconds != nil && *s.ActiveDeadlineSeconds <= 0 {
 		errs = append(errs, field.Invalid(p.Child("activeDeadlineSeconds"), *s.ActiveDeadlineSeconds, "must be between 1 and 2147483647, inclusive"))
 	}

@@ -175,11 +175,11 @@ func runBuiltin(p *check.Pass, required bool) {
 	// rules see their zero value and must not report them again.
 	var wrong []string
 	for _, e := range serrs {
-		if e.Problem == schema.WrongType {
+		if typed && e.Problem == schema.WrongType {
 			wrong = append(wrong, e.Path.String())
 		}
 	}
-	seen := map[string]bool{}
+	var seen map[string]bool // allocated at the first finding
 	report := func(path manifest.Path, msg string) {
 		ps := path.String()
 		for _, w := range wrong {
@@ -189,6 +189,9 @@ func runBuiltin(p *check.Pass, required bool) {
 		}
 		if seen[ps] {
 			return
+		}
+		if seen == nil {
+			seen = map[string]bool{}
 		}
 		seen[ps] = true
 		p.Report(path, "%s", msg)
@@ -212,9 +215,12 @@ func runBuiltin(p *check.Pass, required bool) {
 	}
 	errs := semantic(o, minorOf(f.Version))
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
-	if !required {
+	if !required && len(errs) > 0 {
 		// A missing field is required-field-missing's, not also a zero
 		// value out of range.
+		if seen == nil {
+			seen = map[string]bool{}
+		}
 		for _, e := range serrs {
 			if e.Problem == schema.Missing {
 				seen[e.Path.String()] = true
