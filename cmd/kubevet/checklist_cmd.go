@@ -136,6 +136,11 @@ func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) 
 		res, err = checkCluster(cmd.Context(), f.access, cluster.Options{}, "", opt)
 		paths = []string{"cluster"}
 	} else {
+		// Charts and kustomizations render as kubevet check renders them
+		// by default (auto mode, the charts' own values).
+		if opt.Renderers, _, err = (renderFlags{}).renderers(cfg.Namespace, targetVersion(cfg)); err != nil {
+			return err
+		}
 		res, err = engine.Check(cmd.Context(), paths, opt)
 	}
 	if err != nil {

@@ -18,7 +18,6 @@ import (
 	"github.com/kubevet/kubevet/internal/baseline"
 	"github.com/kubevet/kubevet/internal/catalog"
 	"github.com/kubevet/kubevet/internal/check"
-	"github.com/kubevet/kubevet/internal/checks/apis"
 	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/engine"
 	"github.com/kubevet/kubevet/internal/report"
@@ -333,11 +332,7 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 	}
 	opt := engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin, Handlers: f.aks.handlers(), Now: asOf}
 	if f.render != nil {
-		version := cfg.KubernetesVersion
-		if version == "" {
-			version = apis.DefaultKubernetesVersion
-		}
-		if opt.Renderers, opt.ForceRender, err = f.render.renderers(cfg.Namespace, version); err != nil {
+		if opt.Renderers, opt.ForceRender, err = f.render.renderers(cfg.Namespace, targetVersion(cfg)); err != nil {
 			return err
 		}
 	}

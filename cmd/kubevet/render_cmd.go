@@ -3,6 +3,8 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/kubevet/kubevet/internal/checks/apis"
+	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/engine"
 	"github.com/kubevet/kubevet/internal/helm"
 	"github.com/kubevet/kubevet/internal/renderers"
@@ -25,6 +27,14 @@ func addRenderFlags(cmd *cobra.Command, f *renderFlags) {
 	fl.StringArrayVar(&f.setString, "set-string", nil, "Helm value kept as a string: key=value[,key=value] (repeatable)")
 	fl.StringArrayVar(&f.profiles, "values-profile", nil, "render charts once per values profile NAME=FILE[,FILE] (repeatable); findings say which profiles they appear in")
 	fl.StringVar(&f.releaseName, "release-name", "", "Helm release name (default release-name, as helm template)")
+}
+
+// targetVersion is the Kubernetes minor version charts render for.
+func targetVersion(cfg *config.Config) string {
+	if cfg.KubernetesVersion != "" {
+		return cfg.KubernetesVersion
+	}
+	return apis.DefaultKubernetesVersion
 }
 
 // renderers returns the renderers of the run and whether the mode forces

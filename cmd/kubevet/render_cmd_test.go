@@ -165,3 +165,11 @@ func TestRenderModes(t *testing.T) {
 		t.Errorf("--values-profile without file: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestChecklistRendersCharts: the checklist reads a chart as check does.
+func TestChecklistRendersCharts(t *testing.T) {
+	out, errOut, _ := kubevet(t, "", "checklist", shopChart)
+	if !strings.Contains(out, "templates/deployment.yaml") || strings.Contains(out, "not YAML until rendered") {
+		t.Errorf("checklist of a chart does not show rendered findings:\n%s\n%s", out, errOut)
+	}
+}
