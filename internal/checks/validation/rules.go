@@ -75,6 +75,11 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 		if t.Spec.ServiceName != "" {
 			errs = append(errs, dns1123Label(t.Spec.ServiceName, field.NewPath("spec", "serviceName"))...)
 		}
+		switch t.Spec.UpdateStrategy.Type {
+		case "", appsv1.RollingUpdateStatefulSetStrategyType, appsv1.OnDeleteStatefulSetStrategyType:
+		default:
+			errs = append(errs, field.NotSupported(field.NewPath("spec", "updateStrategy", "type"), t.Spec.UpdateStrategy.Type, []string{"RollingUpdate", "OnDelete"}))
+		}
 		switch t.Spec.PodManagementPolicy {
 		case "", appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement:
 		default:
@@ -82,6 +87,11 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 		}
 	case *appsv1.DaemonSet:
 		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, field.NewPath("spec"))...)
+		switch t.Spec.UpdateStrategy.Type {
+		case "", appsv1.RollingUpdateDaemonSetStrategyType, appsv1.OnDeleteDaemonSetStrategyType:
+		default:
+			errs = append(errs, field.NotSupported(field.NewPath("spec", "updateStrategy", "type"), t.Spec.UpdateStrategy.Type, []string{"RollingUpdate", "OnDelete"}))
+		}
 	case *batchv1.Job:
 		errs = append(errs, validateJobSpec(&t.Spec, field.NewPath("spec"))...)
 	case *batchv1.CronJob:
@@ -372,6 +382,145 @@ func validatePodSpec(s *corev1.PodSpec, p *field.Path, opts podOpts) field.Error
 	for i, t := range s.Tolerations {
 		errs = append(errs, validateToleration(&t, p.Child("tolerations").Index(i))...)
 	}
+	if sc := s.SecurityContext; sc != nil {
+		sp := p.Child("securityContext")
+		errs = append(errs, userID(sc.RunAsUser, sp.Child("runAsUser"))...)
+		errs = append(errs, groupID(sc.RunAsGroup, sp.Child("runAsGroup"))...)
+		errs = append(errs, groupID(sc.FSGroup, sp.Child("fsGroup"))...)
+		for i, g := range sc.SupplementalGroups {
+			errs = append(errs, groupID(&g, sp.Child("supplementalGroups").Index(i))...)
+		}
+	}
+	if a := s.Affinity; a != nil {
+		errs = append(errs, validateAffinity(a, p.Child("affinity"))...)
+	}
+	for i, c := range s.TopologySpreadConstraints {
+		cp := p.Child("topologySpreadConstraints").Index(i)
+		if c.MaxSkew <= 0 {
+			errs = append(errs, field.Invalid(cp.Child("maxSkew"), c.MaxSkew, "must be greater than zero"))
+		}
+		switch c.WhenUnsatisfiable {
+		case corev1.DoNotSchedule, corev1.ScheduleAnyway:
+		case "":
+			errs = append(errs, field.Required(cp.Child("whenUnsatisfiable"), ""))
+		default:
+			errs = append(errs, field.NotSupported(cp.Child("whenUnsatisfiable"), c.WhenUnsatisfiable, []string{"DoNotSchedule", "ScheduleAnyway"}))
+		}
+		if c.TopologyKey == "" {
+			errs = append(errs, field.Required(cp.Child("topologyKey"), "can not be empty"))
+		} else {
+			errs = append(errs, metavalidation.ValidateLabelName(c.TopologyKey, cp.Child("topologyKey"))...)
+		}
+		if c.LabelSelector != nil {
+			errs = append(errs, metavalidation.ValidateLabelSelector(c.LabelSelector, metavalidation.LabelSelectorValidationOptions{}, cp.Child("labelSelector"))...)
+		}
+	}
+	return errs
+}
+
+// userID and groupID are IsValidUserID and IsValidGroupID on an optional
+// ID.
+func userID(id *int64, p *field.Path) field.ErrorList {
+	if id == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	for _, msg := range validation.IsValidUserID(*id) {
+		errs = append(errs, field.Invalid(p, *id, msg))
+	}
+	return errs
+}
+
+func groupID(id *int64, p *field.Path) field.ErrorList {
+	if id == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	for _, msg := range validation.IsValidGroupID(*id) {
+		errs = append(errs, field.Invalid(p, *id, msg))
+	}
+	return errs
+}
+
+var nodeSelectorOps = sets.New("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
+
+// validateAffinity is the common part of validateAffinity: node selector
+// operators and their values, weights of preferred terms, topology keys.
+func validateAffinity(a *corev1.Affinity, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	term := func(t *corev1.NodeSelectorTerm, tp *field.Path) {
+		for i, r := range t.MatchExpressions {
+			rp := tp.Child("matchExpressions").Index(i)
+			errs = append(errs, metavalidation.ValidateLabelName(r.Key, rp.Child("key"))...)
+			switch {
+			case !nodeSelectorOps.Has(string(r.Operator)):
+				errs = append(errs, field.Invalid(rp.Child("operator"), r.Operator, "not a valid selector operator"))
+			case (r.Operator == corev1.NodeSelectorOpIn || r.Operator == corev1.NodeSelectorOpNotIn) && len(r.Values) == 0:
+				errs = append(errs, field.Required(rp.Child("values"), "must be specified when `operator` is 'In' or 'NotIn'"))
+			case (r.Operator == corev1.NodeSelectorOpExists || r.Operator == corev1.NodeSelectorOpDoesNotExist) && len(r.Values) > 0:
+				errs = append(errs, field.Forbidden(rp.Child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+			case (r.Operator == corev1.NodeSelectorOpGt || r.Operator == corev1.NodeSelectorOpLt) && len(r.Values) != 1:
+				errs = append(errs, field.Required(rp.Child("values"), "must be specified single value when `operator` is 'Lt' or 'Gt'"))
+			}
+		}
+	}
+	weight := func(w int32, wp *field.Path) {
+		if w < 1 || w > 100 {
+			errs = append(errs, field.Invalid(wp, w, "must be in the range 1-100"))
+		}
+	}
+	if na := a.NodeAffinity; na != nil {
+		np := p.Child("nodeAffinity")
+		if r := na.RequiredDuringSchedulingIgnoredDuringExecution; r != nil {
+			rp := np.Child("requiredDuringSchedulingIgnoredDuringExecution")
+			if len(r.NodeSelectorTerms) == 0 {
+				errs = append(errs, field.Required(rp.Child("nodeSelectorTerms"), "must have at least one node selector term"))
+			}
+			for i := range r.NodeSelectorTerms {
+				term(&r.NodeSelectorTerms[i], rp.Child("nodeSelectorTerms").Index(i))
+			}
+		}
+		for i := range na.PreferredDuringSchedulingIgnoredDuringExecution {
+			t := &na.PreferredDuringSchedulingIgnoredDuringExecution[i]
+			tp := np.Child("preferredDuringSchedulingIgnoredDuringExecution").Index(i)
+			weight(t.Weight, tp.Child("weight"))
+			term(&t.Preference, tp.Child("preference"))
+		}
+	}
+	podTerm := func(t *corev1.PodAffinityTerm, tp *field.Path) {
+		if t.TopologyKey == "" {
+			errs = append(errs, field.Required(tp.Child("topologyKey"), "can not be empty"))
+		} else {
+			errs = append(errs, metavalidation.ValidateLabelName(t.TopologyKey, tp.Child("topologyKey"))...)
+		}
+		if t.LabelSelector != nil {
+			errs = append(errs, metavalidation.ValidateLabelSelector(t.LabelSelector, metavalidation.LabelSelectorValidationOptions{}, tp.Child("labelSelector"))...)
+		}
+	}
+	if pa := a.PodAffinity; pa != nil {
+		pp := p.Child("podAffinity")
+		for i := range pa.RequiredDuringSchedulingIgnoredDuringExecution {
+			podTerm(&pa.RequiredDuringSchedulingIgnoredDuringExecution[i], pp.Child("requiredDuringSchedulingIgnoredDuringExecution").Index(i))
+		}
+		for i := range pa.PreferredDuringSchedulingIgnoredDuringExecution {
+			t := &pa.PreferredDuringSchedulingIgnoredDuringExecution[i]
+			tp := pp.Child("preferredDuringSchedulingIgnoredDuringExecution").Index(i)
+			weight(t.Weight, tp.Child("weight"))
+			podTerm(&t.PodAffinityTerm, tp.Child("podAffinityTerm"))
+		}
+	}
+	if pa := a.PodAntiAffinity; pa != nil {
+		pp := p.Child("podAntiAffinity")
+		for i := range pa.RequiredDuringSchedulingIgnoredDuringExecution {
+			podTerm(&pa.RequiredDuringSchedulingIgnoredDuringExecution[i], pp.Child("requiredDuringSchedulingIgnoredDuringExecution").Index(i))
+		}
+		for i := range pa.PreferredDuringSchedulingIgnoredDuringExecution {
+			t := &pa.PreferredDuringSchedulingIgnoredDuringExecution[i]
+			tp := pp.Child("preferredDuringSchedulingIgnoredDuringExecution").Index(i)
+			weight(t.Weight, tp.Child("weight"))
+			podTerm(&t.PodAffinityTerm, tp.Child("podAffinityTerm"))
+		}
+	}
 	return errs
 }
 
@@ -549,6 +698,10 @@ func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[st
 		mountPaths[m.MountPath] = true
 	}
 	errs = append(errs, validateResources(&c.Resources, p.Child("resources"))...)
+	if sc := c.SecurityContext; sc != nil {
+		errs = append(errs, userID(sc.RunAsUser, p.Child("securityContext", "runAsUser"))...)
+		errs = append(errs, groupID(sc.RunAsGroup, p.Child("securityContext", "runAsGroup"))...)
+	}
 	for _, pr := range []struct {
 		probe *corev1.Probe
 		name  string
