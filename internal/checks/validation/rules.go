@@ -55,6 +55,7 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, field.NewPath("spec"))...)
 		errs = append(errs, nonNegative(t.Spec.Replicas, field.NewPath("spec", "replicas"))...)
 		errs = append(errs, validateDeploymentStrategy(&t.Spec.Strategy, field.NewPath("spec", "strategy"))...)
+		errs = append(errs, nonNegative(t.Spec.RevisionHistoryLimit, field.NewPath("spec", "revisionHistoryLimit"))...)
 		if t.Spec.MinReadySeconds < 0 {
 			errs = append(errs, field.Invalid(field.NewPath("spec", "minReadySeconds"), t.Spec.MinReadySeconds, "must be greater than or equal to 0"))
 		}
@@ -334,11 +335,16 @@ func validatePodSpec(s *corev1.PodSpec, p *field.Path, opts podOpts) field.Error
 		errs = append(errs, field.Required(p.Child("containers"), ""))
 	}
 	names := map[string]bool{}
+	// terminationGracePeriodSeconds defaults to 30 before validation.
+	grace := int64(30)
+	if s.TerminationGracePeriodSeconds != nil {
+		grace = *s.TerminationGracePeriodSeconds
+	}
 	for i := range s.InitContainers {
-		errs = append(errs, validateContainer(&s.InitContainers[i], p.Child("initContainers").Index(i), volumes, names, true)...)
+		errs = append(errs, validateContainer(&s.InitContainers[i], p.Child("initContainers").Index(i), volumes, names, true, grace)...)
 	}
 	for i := range s.Containers {
-		errs = append(errs, validateContainer(&s.Containers[i], p.Child("containers").Index(i), volumes, names, false)...)
+		errs = append(errs, validateContainer(&s.Containers[i], p.Child("containers").Index(i), volumes, names, false, grace)...)
 	}
 	allowed := opts.restart
 	if allowed == nil {
@@ -584,7 +590,7 @@ func validateVolumeSource(v *corev1.VolumeSource, p *field.Path) field.ErrorList
 	return errs
 }
 
-func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[string]bool, init bool) field.ErrorList {
+func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[string]bool, init bool, grace int64) field.ErrorList {
 	var errs field.ErrorList
 	if c.Name == "" {
 		errs = append(errs, field.Required(p.Child("name"), ""))
@@ -663,6 +669,9 @@ func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[st
 			if e.Value != "" && n > 0 {
 				errs = append(errs, field.Invalid(ep.Child("valueFrom"), "", "may not be specified when `value` is not empty"))
 			}
+			if r := vf.FieldRef; r != nil {
+				errs = append(errs, validateFieldRef(r, ep.Child("valueFrom", "fieldRef"))...)
+			}
 			if r := vf.SecretKeyRef; r != nil {
 				if r.Key == "" {
 					errs = append(errs, field.Required(ep.Child("valueFrom", "secretKeyRef", "key"), ""))
@@ -698,6 +707,14 @@ func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[st
 		mountPaths[m.MountPath] = true
 	}
 	errs = append(errs, validateResources(&c.Resources, p.Child("resources"))...)
+	if lc := c.Lifecycle; lc != nil {
+		if lc.PostStart != nil {
+			errs = append(errs, validateLifecycleHandler(lc.PostStart, grace, p.Child("lifecycle", "postStart"))...)
+		}
+		if lc.PreStop != nil {
+			errs = append(errs, validateLifecycleHandler(lc.PreStop, grace, p.Child("lifecycle", "preStop"))...)
+		}
+	}
 	if sc := c.SecurityContext; sc != nil {
 		errs = append(errs, userID(sc.RunAsUser, p.Child("securityContext", "runAsUser"))...)
 		errs = append(errs, groupID(sc.RunAsGroup, p.Child("securityContext", "runAsGroup"))...)
@@ -766,6 +783,77 @@ func validateProbe(pr *corev1.Probe, mustSucceedOnce bool, p *field.Path) field.
 		errs = append(errs, field.Invalid(p.Child("successThreshold"), pr.SuccessThreshold, "must be 1"))
 	}
 	return errs
+}
+
+// validateLifecycleHandler is validateHandler for postStart and preStop:
+// exactly one handler, and a sleep within the grace period.
+func validateLifecycleHandler(h *corev1.LifecycleHandler, grace int64, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	n := 0
+	if h.Exec != nil {
+		n++
+		if len(h.Exec.Command) == 0 {
+			errs = append(errs, field.Required(p.Child("exec", "command"), ""))
+		}
+	}
+	if h.HTTPGet != nil {
+		n++
+		errs = append(errs, portNumOrName(h.HTTPGet.Port, p.Child("httpGet", "port"))...)
+	}
+	if h.TCPSocket != nil {
+		n++
+		errs = append(errs, portNumOrName(h.TCPSocket.Port, p.Child("tcpSocket", "port"))...)
+	}
+	if h.Sleep != nil {
+		n++
+		if h.Sleep.Seconds < 0 || h.Sleep.Seconds > grace {
+			errs = append(errs, field.Invalid(p.Child("sleep"), h.Sleep.Seconds, fmt.Sprintf("must be non-negative and less than terminationGracePeriodSeconds (%d)", grace)))
+		}
+	}
+	switch {
+	case n == 0:
+		errs = append(errs, field.Required(p, "must specify a handler type"))
+	case n > 1:
+		errs = append(errs, field.Forbidden(p, "may not specify more than 1 handler type"))
+	}
+	return errs
+}
+
+var envFieldPaths = sets.New("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs")
+
+// validateFieldRef is validateObjectFieldSelector for env vars: the
+// fields the downward API gives, or a label or annotation by key.
+func validateFieldRef(r *corev1.ObjectFieldSelector, p *field.Path) field.ErrorList {
+	if r.FieldPath == "" {
+		return field.ErrorList{field.Required(p.Child("fieldPath"), "")}
+	}
+	if r.APIVersion != "" && r.APIVersion != "v1" {
+		return field.ErrorList{field.Invalid(p.Child("fieldPath"), r.FieldPath, fmt.Sprintf("error converting fieldPath: unsupported pod version: %s", r.APIVersion))}
+	}
+	path, subscript, ok := strings.Cut(r.FieldPath, "[")
+	if ok {
+		key := strings.TrimSuffix(subscript, "]")
+		if len(key) < 2 || key[0] != '\'' || key[len(key)-1] != '\'' || !strings.HasSuffix(subscript, "]") {
+			return field.ErrorList{field.Invalid(p.Child("fieldPath"), r.FieldPath, "error converting fieldPath: field label not supported: "+r.FieldPath)}
+		}
+		key = key[1 : len(key)-1]
+		var errs field.ErrorList
+		switch path {
+		case "metadata.annotations":
+			key = strings.ToLower(key)
+		case "metadata.labels":
+		default:
+			return field.ErrorList{field.Invalid(p.Child("fieldPath"), r.FieldPath, "error converting fieldPath: field label not supported: "+r.FieldPath)}
+		}
+		for _, msg := range validation.IsQualifiedName(key) {
+			errs = append(errs, field.Invalid(p, key, msg))
+		}
+		return errs
+	}
+	if !envFieldPaths.Has(path) {
+		return field.ErrorList{field.NotSupported(p.Child("fieldPath"), path, sets.List(envFieldPaths))}
+	}
+	return nil
 }
 
 func portNumOrName(v intstr.IntOrString, p *field.Path) field.ErrorList {
@@ -885,6 +973,8 @@ func validateCronJob(c *batchv1.CronJob) field.ErrorList {
 	if c.Spec.StartingDeadlineSeconds != nil && *c.Spec.StartingDeadlineSeconds < 0 {
 		errs = append(errs, field.Invalid(p.Child("startingDeadlineSeconds"), *c.Spec.StartingDeadlineSeconds, "must be greater than or equal to 0"))
 	}
+	errs = append(errs, nonNegative(c.Spec.SuccessfulJobsHistoryLimit, p.Child("successfulJobsHistoryLimit"))...)
+	errs = append(errs, nonNegative(c.Spec.FailedJobsHistoryLimit, p.Child("failedJobsHistoryLimit"))...)
 	errs = append(errs, validateJobSpec(&c.Spec.JobTemplate.Spec, p.Child("jobTemplate", "spec"))...)
 	return errs
 }
