@@ -113,7 +113,7 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 	case *networkingv1.NetworkPolicy:
 		errs = append(errs, validateNetworkPolicy(t)...)
 	case *networkingv1.Ingress:
-		errs = append(errs, validateIngress(t)...)
+		errs = append(errs, validateIngress(t, minor)...)
 	case *policyv1.PodDisruptionBudget:
 		errs = append(errs, validatePDB(t)...)
 	}
@@ -1073,7 +1073,13 @@ func validateKeys(str map[string]string, bin map[string][]byte, sp, bp *field.Pa
 
 var pathTypes = sets.New("Exact", "Prefix", "ImplementationSpecific")
 
-func validateIngress(in *networkingv1.Ingress) field.ErrorList {
+func validateIngress(in *networkingv1.Ingress, minor int) field.ErrorList {
+	// A backend names a Service: a DNS-1123 label since 1.36
+	// (RelaxedServiceNameValidation), a DNS-1035 label before.
+	serviceName := validation.IsDNS1035Label
+	if minor >= 36 {
+		serviceName = validation.IsDNS1123Label
+	}
 	var errs field.ErrorList
 	p := field.NewPath("spec")
 	backend := func(b *networkingv1.IngressBackend, bp *field.Path) {
@@ -1088,7 +1094,7 @@ func validateIngress(in *networkingv1.Ingress) field.ErrorList {
 			if s.Name == "" {
 				errs = append(errs, field.Required(bp.Child("service", "name"), ""))
 			} else {
-				for _, msg := range validation.IsDNS1035Label(s.Name) {
+				for _, msg := range serviceName(s.Name) {
 					errs = append(errs, field.Invalid(bp.Child("service", "name"), s.Name, msg))
 				}
 			}
