@@ -102,6 +102,8 @@ func Check(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	r.restoreRendered(res)
 	res.Notes = mergeTemplateNotes(res.Notes)
 	sortResult(res)
+	// Two renderings of one base say the same about it once.
+	res.Notes = slices.Compact(res.Notes)
 	return res, nil
 }
 

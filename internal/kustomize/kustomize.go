@@ -188,9 +188,41 @@ func Build(ctx context.Context, dir string) (out render.Output) {
 	root := t.all[0]
 	m, err := run(ctx, root, krustyRun)
 	if err != nil {
-		return render.Output{Problems: []render.Problem{t.problemOf(err)}}
+		return render.Output{Problems: []render.Problem{t.problemOf(err)}, Warnings: t.deprecations()}
 	}
-	return t.output(m)
+	out = t.output(m)
+	out.Warnings = append(out.Warnings, t.deprecations()...)
+	return out
+}
+
+// deprecated are the kustomization fields kustomize warns about, with
+// what replaces them (types.Kustomization.CheckDeprecatedFields).
+var deprecated = []struct{ field, use string }{
+	{"bases", "resources"},
+	{"commonLabels", "labels"},
+	{"imageTags", "images"},
+	{"patchesJson6902", "patches"},
+	{"patchesStrategicMerge", "patches"},
+	{"vars", "replacements"},
+}
+
+// deprecations are kustomize's warnings about deprecated fields, at their
+// keys, for the kustomizations of the tree (kustomize itself prints them
+// to standard error, which Build keeps quiet).
+func (t *tree) deprecations() []render.Problem {
+	var out []render.Problem
+	for _, k := range t.all {
+		if k.root == nil {
+			continue
+		}
+		for _, d := range deprecated {
+			if key, _ := entry(k.root, d.field); key != nil {
+				out = append(out, render.Problem{File: k.name, Line: key.Line, Column: key.Column,
+					Message: fmt.Sprintf("%s is deprecated in kustomizations: use %s instead (kustomize edit fix converts it)", d.field, d.use)})
+			}
+		}
+	}
+	return out
 }
 
 // kustomizer builds the kustomization in dir, reading files from fs.
@@ -232,7 +264,9 @@ func run(ctx context.Context, k *kustomization, build kustomizer) (resmap.ResMap
 			r.err = ctx.Err()
 			return
 		}
-		r.m, r.err = build(fs, k.dir)
+		// Kustomize prints warnings about deprecated fields to standard
+		// error; Build reports them itself, at their lines.
+		quiet(func() { r.m, r.err = build(fs, k.dir) })
 	}()
 	select {
 	case r := <-done:
@@ -240,6 +274,24 @@ func run(ctx context.Context, k *kustomization, build kustomizer) (resmap.ResMap
 	case <-ctx.Done():
 		return nil, fmt.Errorf("build stopped: %w", ctx.Err())
 	}
+}
+
+// quiet runs f with os.Stderr sent to the null device. Only kustomize
+// runs meanwhile write there (builds hold buildMu; kubevet writes its own
+// messages once the run is over).
+func quiet(f func()) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		f()
+		return
+	}
+	saved := os.Stderr
+	os.Stderr = null
+	defer func() {
+		os.Stderr = saved
+		null.Close()
+	}()
+	f()
 }
 
 // options are krusty's defaults (root-only loading, no plugins) with the
