@@ -23,11 +23,14 @@ type pathElem struct {
 
 // NewPath returns the path of the given keys below the object root.
 func NewPath(keys ...string) Path {
-	var p Path
-	for _, k := range keys {
-		p = p.Child(k)
+	if len(keys) == 0 {
+		return Path{}
 	}
-	return p
+	e := make([]pathElem, len(keys))
+	for i, k := range keys {
+		e[i] = pathElem{key: k, index: -1}
+	}
+	return Path{elems: e}
 }
 
 // Child returns the path of the key k below p.

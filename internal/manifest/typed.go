@@ -233,15 +233,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if v.IsNil() {
 			v.Set(reflect.MakeMapWithSize(t, len(n.Content)/2))
 		}
-		d.mapping(n, func(key string, kn, vn *yaml.Node) {
-			e := reflect.New(t.Elem()).Elem()
-			d.path = append(d.path, pathElem{key: key, index: -1})
-			d.value(vn, e, Position{kn.Line, kn.Column})
-			d.path = d.path[:len(d.path)-1]
-			k := reflect.New(t.Key()).Elem()
-			k.SetString(key)
-			v.SetMapIndex(k, e)
-		})
+		mapping(d, n, mapEntries{m: v, k: reflect.New(t.Key()).Elem(), e: reflect.New(t.Elem()).Elem()})
 	case reflect.Slice:
 		if null {
 			v.SetZero()
@@ -379,10 +371,49 @@ func hasJSONUnmarshaler(t reflect.Type) bool {
 	return ok
 }
 
-// mapping calls f for each key of mapping n, in order, after resolving
-// merge keys (explicit keys win over merged ones) and reporting duplicates
-// (the last one wins, as with kubectl).
-func (d *typedDecoder) mapping(n *yaml.Node, f func(key string, kn, vn *yaml.Node)) {
+// pairVisitor is what mapping hands each entry of a mapping to. Visitors
+// are small structs, not closures, so that decoding a field allocates
+// nothing for the call.
+type pairVisitor interface {
+	visit(d *typedDecoder, key string, kn, vn *yaml.Node)
+}
+
+// mapEntries decodes the entries of a YAML mapping into the Go map m,
+// through the scratch key k and element e.
+type mapEntries struct{ m, k, e reflect.Value }
+
+func (me mapEntries) visit(d *typedDecoder, key string, kn, vn *yaml.Node) {
+	me.e.SetZero()
+	d.path = append(d.path, pathElem{key: key, index: -1})
+	d.value(vn, me.e, Position{kn.Line, kn.Column})
+	d.path = d.path[:len(d.path)-1]
+	me.k.SetString(key)
+	me.m.SetMapIndex(me.k, me.e)
+}
+
+// structEntries decodes the entries of a YAML mapping into the fields of
+// the struct v.
+type structEntries struct {
+	v  reflect.Value
+	si *structInfo
+}
+
+func (se structEntries) visit(d *typedDecoder, key string, kn, vn *yaml.Node) {
+	fi, ok := se.si.fields[key]
+	d.path = append(d.path, pathElem{key: key, index: -1})
+	pos := Position{kn.Line, kn.Column}
+	if !ok {
+		d.fail(DiagUnknownField, pos, "unknown field %q", Path{elems: d.path}.String())
+	} else {
+		d.value(vn, fieldByIndex(se.v, fi.index), pos)
+	}
+	d.path = d.path[:len(d.path)-1]
+}
+
+// mapping hands f each key of mapping n, in order, after resolving merge
+// keys (explicit keys win over merged ones) and reporting duplicates (the
+// last one wins, as with kubectl).
+func mapping[V pairVisitor](d *typedDecoder, n *yaml.Node, f V) {
 	hasMerge := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if isMerge(n.Content[i]) {
@@ -427,7 +458,7 @@ func (d *typedDecoder) mapping(n *yaml.Node, f func(key string, kn, vn *yaml.Nod
 				d.path = d.path[:len(d.path)-1]
 				continue
 			}
-			f(kn.Value, kn, n.Content[i+1])
+			f.visit(d, kn.Value, kn, n.Content[i+1])
 		}
 		return
 	}
@@ -438,22 +469,12 @@ func (d *typedDecoder) mapping(n *yaml.Node, f func(key string, kn, vn *yaml.Nod
 		return
 	}
 	for _, e := range es {
-		f(e.key, e.kn, e.val)
+		f.visit(d, e.key, e.kn, e.val)
 	}
 }
 
 func (d *typedDecoder) structFields(n *yaml.Node, v reflect.Value, si *structInfo) {
-	d.mapping(n, func(key string, kn, vn *yaml.Node) {
-		fi, ok := si.fields[key]
-		d.path = append(d.path, pathElem{key: key, index: -1})
-		pos := Position{kn.Line, kn.Column}
-		if !ok {
-			d.fail(DiagUnknownField, pos, "unknown field %q", Path{elems: d.path}.String())
-		} else {
-			d.value(vn, fieldByIndex(v, fi.index), pos)
-		}
-		d.path = d.path[:len(d.path)-1]
-	})
+	mapping(d, n, structEntries{v: v, si: si})
 }
 
 // fieldByIndex is reflect.Value.FieldByIndex that allocates nil embedded
