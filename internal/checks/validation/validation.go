@@ -237,7 +237,12 @@ func runBuiltin(p *check.Pass, required bool) {
 			continue
 		}
 		e.Field = refine(o.Node, e)
-		report(toPath(e.Field), message(e))
+		path := toPath(e.Field)
+		msg := message(e)
+		if e.Type == field.ErrorTypeRequired && o.Has(path) {
+			msg = strings.Replace(msg, "required field is missing; the API server rejects the object without it", "required field is empty or zero; the API server rejects the object without a value", 1)
+		}
+		report(path, msg)
 	}
 }
 
