@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"sort"
 	"sync"
 
@@ -54,8 +55,10 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
 			go func() {
 				defer wg.Done()
 				var cr check.Runner
+				var scratch []check.Finding
 				for i := range next {
-					out[i] = r.crossObject(keep[i], g, &cr)
+					out[i] = r.crossObject(keep[i], g, &cr, &scratch)
+					keep[i].findings = nil // out[i] has them now
 				}
 			}()
 		}
@@ -72,15 +75,29 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
 	return out
 }
 
-func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner) []check.Finding {
+// crossObject runs the cross checks on k and returns all its findings,
+// exemptions applied, in a slice of their exact size: a run keeps every
+// finding until the end, and the spare capacity of growing slices would
+// be most of that. scratch is the worker's buffer to grow them in.
+func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *[]check.Finding) []check.Finding {
 	o := k.obj
 	// Findings (and exemption findings) read the object's document again
 	// through Locate when they need positions; Detach drops it afterwards.
-	fs := k.findings
+	fs := append((*scratch)[:0], k.findings...)
 	for _, ac := range r.cross {
 		fs = cr.Run(ac.c, o, &r.settings, ac.opts, g, fs)
 	}
-	fs = r.exempt(o, fs)
+	*scratch = fs[:0]
 	o.Node = nil // read back for positions; the typed form goes with Unpin
-	return r.emit(fs[:0], fs)
+	if len(fs) == len(k.findings) && len(o.Annotations) == 0 {
+		// Nothing added and no exemptions: the first slice will do.
+		return r.emit(k.findings[:0], k.findings)
+	}
+	fs = r.exempt(o, fs)
+	fs = r.emit(fs[:0], fs)
+	o.Node = nil // exemptions may have read it back too
+	if len(fs) == 0 {
+		return nil
+	}
+	return slices.Clone(fs)
 }
