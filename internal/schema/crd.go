@@ -35,6 +35,7 @@ func FromCRD(p *apiextv1.JSONSchemaProps) *Node {
 		MinProperties:    p.MinProperties,
 		MaxProperties:    p.MaxProperties,
 		UniqueItems:      p.UniqueItems,
+		Embedded:         p.XEmbeddedResource,
 	}
 	if p.XPreserveUnknownFields != nil && *p.XPreserveUnknownFields || p.XEmbeddedResource && len(p.Properties) == 0 {
 		n.Preserve = true

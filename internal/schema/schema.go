@@ -68,6 +68,9 @@ type Node struct {
 	MinProperties    *int64   `json:"-"`
 	MaxProperties    *int64   `json:"-"`
 	UniqueItems      bool     `json:"-"`
+	// Embedded is x-kubernetes-embedded-resource: an object with its own
+	// apiVersion, kind and metadata.
+	Embedded bool `json:"-"`
 	// AnyOf, OneOf and AllOf hold the value constraints of CRD schemas
 	// (structural schemas keep types out of them).
 	AnyOf, OneOf, AllOf []*Node `json:"-"`

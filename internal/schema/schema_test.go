@@ -85,6 +85,11 @@ properties:
       tags: {type: object, additionalProperties: {type: string}}
       list: {type: array, maxItems: 2, items: {type: string}}
       closed: {type: object}
+      template:
+        type: object
+        x-kubernetes-embedded-resource: true
+        properties:
+          spec: {type: object, properties: {replicas: {type: integer}}}
 `)
 	for _, tc := range []struct {
 		src  string
@@ -106,6 +111,9 @@ properties:
 		{"spec: {size: 3, list: [a, b, c]}", []string{"3 spec.list"}},
 		{"spec: {size: 3, closed: {x: 1}}", []string{"0 spec.closed.x"}},
 		{"spec: {size: 3, color: null}", nil},
+		{"spec: {size: 3, template: {apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {replicas: 1}}}", nil},
+		{"spec: {size: 3, template: {apiVersion: v1, kind: Pod, spec: {replicas: 1, x: 2}}}", []string{"0 spec.template.spec.x"}},
+		{"spec: {size: 3, template: {spec: {}}}", []string{"2 spec.template.apiVersion", "2 spec.template.kind"}},
 		{"apiVersion: v1\nkind: X\nmetadata: {name: x}\nspec: {size: yes}", []string{"1 spec.size"}},
 	} {
 		var got []string

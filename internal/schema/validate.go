@@ -325,13 +325,24 @@ func (w *walker) object(n *yaml.Node, s *Node, def string, root bool) {
 	pairs(n, func(k, v *yaml.Node) {
 		count++
 		key := k.Value
-		if root && w.mode == Structural && (key == "apiVersion" || key == "kind" || key == "metadata") {
+		if (root || s.Embedded) && w.mode == Structural && (key == "apiVersion" || key == "kind" || key == "metadata") {
 			return
 		}
 		w.path = append(w.path, elem{key: key, index: -1})
 		w.field(key, v, s, def)
 		w.path = w.path[:len(w.path)-1]
 	})
+	if s.Embedded && w.mode == Structural && !w.loose {
+		// An embedded resource needs its apiVersion and kind
+		// (apiextensions-apiserver objectmeta validation).
+		for _, k := range [...]string{"apiVersion", "kind"} {
+			if !has(n, k) {
+				w.path = append(w.path, elem{key: k, index: -1})
+				w.fail(Missing, "required field is missing in an embedded resource")
+				w.path = w.path[:len(w.path)-1]
+			}
+		}
+	}
 	for _, r := range s.Required {
 		if has(n, r) {
 			continue
