@@ -36,6 +36,10 @@ func FromCRD(p *apiextv1.JSONSchemaProps) *Node {
 		MaxProperties:    p.MaxProperties,
 		UniqueItems:      p.UniqueItems,
 		Embedded:         p.XEmbeddedResource,
+		ListMapKeys:      p.XListMapKeys,
+	}
+	if p.XListType != nil {
+		n.ListType = *p.XListType
 	}
 	if p.XPreserveUnknownFields != nil && *p.XPreserveUnknownFields || p.XEmbeddedResource && len(p.Properties) == 0 {
 		n.Preserve = true

@@ -71,6 +71,10 @@ type Node struct {
 	// Embedded is x-kubernetes-embedded-resource: an object with its own
 	// apiVersion, kind and metadata.
 	Embedded bool `json:"-"`
+	// ListType is x-kubernetes-list-type ("set" or "map" ask for unique
+	// items, by value or by ListMapKeys).
+	ListType    string   `json:"-"`
+	ListMapKeys []string `json:"-"`
 	// AnyOf, OneOf and AllOf hold the value constraints of CRD schemas
 	// (structural schemas keep types out of them).
 	AnyOf, OneOf, AllOf []*Node `json:"-"`

@@ -408,6 +408,46 @@ func (w *walker) arrayConstraints(n *yaml.Node, s *Node) {
 	if s.MaxItems != nil && l > *s.MaxItems {
 		w.fail(BadValue, "must have at most %d items", *s.MaxItems)
 	}
+	switch s.ListType {
+	case "set":
+		seen := map[string]bool{}
+		for i, c := range n.Content {
+			c = deref(c)
+			if c == nil || c.Kind != yaml.ScalarNode {
+				continue
+			}
+			if seen[c.Value] {
+				w.path = append(w.path, elem{index: i})
+				w.fail(BadValue, "duplicate value %q in a list of type set", c.Value)
+				w.path = w.path[:len(w.path)-1]
+			}
+			seen[c.Value] = true
+		}
+	case "map":
+		seen := map[string]bool{}
+		for i, c := range n.Content {
+			c = deref(c)
+			if c == nil || c.Kind != yaml.MappingNode {
+				continue
+			}
+			var key strings.Builder
+			for _, k := range s.ListMapKeys {
+				v := ""
+				pairs(c, func(kn, vn *yaml.Node) {
+					if kn.Value == k && vn != nil {
+						v = vn.Value
+					}
+				})
+				key.WriteString(strconv.Quote(v))
+			}
+			if seen[key.String()] {
+				w.path = append(w.path, elem{index: i})
+				w.fail(BadValue, "duplicate entry with the keys %s of a list of type map", strings.Join(s.ListMapKeys, ", "))
+				w.path = w.path[:len(w.path)-1]
+			}
+			seen[key.String()] = true
+		}
+	}
 	if s.UniqueItems {
 		seen := map[string]bool{}
 		for _, c := range n.Content {
