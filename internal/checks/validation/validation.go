@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"weak"
 
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -157,19 +158,76 @@ func under(p, q string) bool {
 	return p == q || strings.HasPrefix(p, q) && (p[len(q)] == '.' || p[len(q)] == '[')
 }
 
+// finding is one problem analyze found, for one of the two checks.
+type finding struct {
+	path manifest.Path
+	msg  string
+}
+
+// result is what analyze finds in one object: the findings of
+// required-field-missing and of invalid-field-value.
+type result struct {
+	required, values []finding
+}
+
+// results keeps the analysis of an object between the two checks that
+// share it, which run one after the other on the same object: the second
+// takes it out. Weak keys cannot mistake a new object for a collected one;
+// the map is emptied if a check is disabled and results pile up.
+var results struct {
+	sync.Mutex
+	m map[resultKey]*result
+}
+
+type resultKey struct {
+	o       weak.Pointer[manifest.Object]
+	version string
+}
+
+const maxResults = 4096
+
 func runBuiltin(p *check.Pass, required bool) {
 	o := p.Object
 	f, err := target(p.Settings)
 	if err != nil {
 		return
 	}
-	typed := o.Typed() != nil
-	if !typed && f.Kind(o.APIVersion, o.Kind) == "" {
+	if o.Typed() == nil && f.Kind(o.APIVersion, o.Kind) == "" {
 		if !required {
 			unknownKind(p, f)
 		}
 		return
 	}
+	key := resultKey{weak.Make(o), f.Version}
+	results.Lock()
+	r, ok := results.m[key]
+	if ok {
+		delete(results.m, key)
+	}
+	results.Unlock()
+	if !ok {
+		r = analyze(o, f)
+		results.Lock()
+		if results.m == nil || len(results.m) >= maxResults {
+			results.m = map[resultKey]*result{}
+		}
+		results.m[key] = r
+		results.Unlock()
+	}
+	list := r.values
+	if required {
+		list = r.required
+	}
+	for _, fd := range list {
+		p.Report(fd.path, "%s", fd.msg)
+	}
+}
+
+// analyze validates a built-in object against the target schema and the
+// server's rules.
+func analyze(o *manifest.Object, f *schema.File) *result {
+	r := &result{}
+	typed := o.Typed() != nil
 	serrs := builtinErrors(o, f)
 	// Fields of the wrong type are the decoder's (invalid-field-type): the
 	// rules see their zero value and must not report them again.
@@ -179,71 +237,74 @@ func runBuiltin(p *check.Pass, required bool) {
 			wrong = append(wrong, e.Path.String())
 		}
 	}
-	var seen map[string]bool // allocated at the first finding
-	report := func(path manifest.Path, msg string) {
+	var seenReq, seenVal map[string]bool // allocated at the first finding
+	add := func(required bool, path manifest.Path, msg string) {
 		ps := path.String()
 		for _, w := range wrong {
 			if under(ps, w) {
 				return
 			}
 		}
-		if seen[ps] {
+		seen, list := &seenVal, &r.values
+		if required {
+			seen, list = &seenReq, &r.required
+		}
+		if (*seen)[ps] {
 			return
 		}
-		if seen == nil {
-			seen = map[string]bool{}
+		if *seen == nil {
+			*seen = map[string]bool{}
 		}
-		seen[ps] = true
-		p.Report(path, "%s", msg)
+		(*seen)[ps] = true
+		*list = append(*list, finding{path, msg})
 	}
 	for _, e := range serrs {
-		if required && e.Problem == schema.Missing {
-			report(e.Path, e.Path.String()+": required field is missing; the API server rejects the object without it")
-		}
-		if !required && e.Problem == schema.BadValue {
-			report(e.Path, e.Msg)
-		}
-		// Kinds kubevet does not decode (CustomResourceDefinition,
-		// APIService) get no unknown-field or invalid-field-type from the
-		// decoder: the schema's verdict is reported here.
-		if !required && !typed && (e.Problem == schema.Unknown || e.Problem == schema.WrongType) {
-			report(e.Path, e.Msg+": the API server rejects it under kubectl's strict validation")
+		switch {
+		case e.Problem == schema.Missing:
+			add(true, e.Path, e.Path.String()+": required field is missing; the API server rejects the object without it")
+		case e.Problem == schema.BadValue:
+			add(false, e.Path, e.Msg)
+		case !typed:
+			// Kinds kubevet does not decode (CustomResourceDefinition,
+			// APIService) get no unknown-field or invalid-field-type from
+			// the decoder: the schema's verdict is reported here.
+			add(false, e.Path, e.Msg+": the API server rejects it under kubectl's strict validation")
 		}
 	}
 	if !typed {
-		return
+		return r
 	}
 	errs := semantic(o, minorOf(f.Version))
+	if len(errs) == 0 {
+		return r
+	}
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
-	if !required && len(errs) > 0 {
-		// A missing field is required-field-missing's, not also a zero
-		// value out of range.
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		for _, e := range serrs {
-			if e.Problem == schema.Missing {
-				seen[e.Path.String()] = true
-			}
-		}
-		for _, e := range errs {
-			if e.Type == field.ErrorTypeRequired {
-				seen[e.Field] = true
-			}
+	// A missing field is required-field-missing's, not also a zero value
+	// out of range.
+	if seenVal == nil {
+		seenVal = map[string]bool{}
+	}
+	for _, e := range serrs {
+		if e.Problem == schema.Missing {
+			seenVal[e.Path.String()] = true
 		}
 	}
 	for _, e := range errs {
-		if (e.Type == field.ErrorTypeRequired) != required {
-			continue
+		if e.Type == field.ErrorTypeRequired {
+			seenVal[e.Field] = true
 		}
+	}
+	for _, e := range errs {
 		e.Field = refine(o.Node, e)
 		path := toPath(e.Field)
 		msg := message(e)
-		if e.Type == field.ErrorTypeRequired && o.Has(path) {
+		required := e.Type == field.ErrorTypeRequired
+		if required && o.Has(path) {
 			msg = strings.Replace(msg, "required field is missing; the API server rejects the object without it", "required field is empty or zero; the API server rejects the object without a value", 1)
 		}
-		report(path, msg)
+		add(required, path, msg)
 	}
+	return r
 }
 
 // unknownKind reports a kind that an API group version of Kubernetes does
