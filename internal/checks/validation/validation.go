@@ -67,7 +67,7 @@ var RequiredFieldMissing = &check.Check{
 	Fix:     "Add the field the message names, at the path shown.",
 	Example: "spec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}",
 	Target:  builtin,
-	Run:     func(p *check.Pass) { runBuiltin(p, true) },
+	Run:     func(p *check.Pass) { runBuiltin(p, takeRequired) },
 }
 
 // InvalidFieldValue is a value the API server rejects.
@@ -79,7 +79,7 @@ var InvalidFieldValue = &check.Check{
 	Fix:     "Correct the value at the path shown; the message says what the server accepts.",
 	Example: "metadata:\n  name: web-api        # not Web_API\n  labels:\n    app: web-api",
 	Target:  builtin,
-	Run:     func(p *check.Pass) { runBuiltin(p, false) },
+	Run:     func(p *check.Pass) { runBuiltin(p, takeValues) },
 }
 
 // FieldNotInVersion is a field of the newest API that the target version
@@ -167,7 +167,9 @@ type finding struct {
 // result is what analyze finds in one object: the findings of
 // required-field-missing and of invalid-field-value.
 type result struct {
-	required, values []finding
+	required, values, notInVersion []finding
+	// takes counts the checks that took the result.
+	takes int
 }
 
 // results keeps the analysis of an object between the two checks that
@@ -186,27 +188,48 @@ type resultKey struct {
 
 const maxResults = 4096
 
-func runBuiltin(p *check.Pass, required bool) {
+// which says which check takes a result.
+type which int
+
+const (
+	takeRequired which = iota
+	takeValues
+	takeNotInVersion
+)
+
+func runBuiltin(p *check.Pass, w which) {
 	o := p.Object
 	f, err := target(p.Settings)
 	if err != nil {
 		return
 	}
 	if o.Typed() == nil && f.Kind(o.APIVersion, o.Kind) == "" {
-		if !required {
+		if w == takeValues {
 			unknownKind(p, f)
 		}
 		return
+	}
+	newest := f.Version == schema.Newest()
+	if w == takeNotInVersion && newest {
+		return
+	}
+	users := 3 // the checks that take the result
+	if newest {
+		users = 2
 	}
 	key := resultKey{weak.Make(o), f.Version}
 	results.Lock()
 	r, ok := results.m[key]
 	if ok {
-		delete(results.m, key)
+		r.takes++
+		if r.takes == users {
+			delete(results.m, key)
+		}
 	}
 	results.Unlock()
 	if !ok {
 		r = analyze(o, f)
+		r.takes = 1
 		results.Lock()
 		if results.m == nil || len(results.m) >= maxResults {
 			results.m = map[resultKey]*result{}
@@ -214,9 +237,14 @@ func runBuiltin(p *check.Pass, required bool) {
 		results.m[key] = r
 		results.Unlock()
 	}
-	list := r.values
-	if required {
+	var list []finding
+	switch w {
+	case takeRequired:
 		list = r.required
+	case takeValues:
+		list = r.values
+	case takeNotInVersion:
+		list = r.notInVersion
 	}
 	for _, fd := range list {
 		p.Report(fd.path, "%s", fd.msg)
@@ -258,8 +286,19 @@ func analyze(o *manifest.Object, f *schema.File) *result {
 		(*seen)[ps] = true
 		*list = append(*list, finding{path, msg})
 	}
+	if f.Version != schema.Newest() {
+		if newest, err := schema.Load(schema.Newest()); err == nil {
+			for _, e := range serrs {
+				if e.Problem == schema.Unknown && e.Def != "" && newest.HasField(e.Def, e.Field) {
+					r.notInVersion = append(r.notInVersion, finding{e.Path, fmt.Sprintf("%s: field does not exist in Kubernetes %s, the target version: its API server rejects it under kubectl's strict validation, or drops it; remove it or raise kubernetesVersion", e.Path, f.Version)})
+				}
+			}
+		}
+	}
 	for _, e := range serrs {
 		switch {
+		case e.Problem == schema.Unknown && typed:
+			// The decoder's (unknown-field), or field-not-in-version's.
 		case e.Problem == schema.Missing:
 			add(true, e.Path, e.Path.String()+": required field is missing; the API server rejects the object without it")
 		case e.Problem == schema.BadValue:
@@ -380,22 +419,7 @@ func message(e *field.Error) string {
 	return e.Error()
 }
 
-func runNotInVersion(p *check.Pass) {
-	f, err := target(p.Settings)
-	if err != nil || f.Version == schema.Newest() {
-		return
-	}
-	newest, err := schema.Load(schema.Newest())
-	if err != nil {
-		return
-	}
-	for _, e := range builtinErrors(p.Object, f) {
-		if e.Problem != schema.Unknown || e.Def == "" || !newest.HasField(e.Def, e.Field) {
-			continue
-		}
-		p.Report(e.Path, "%s: field does not exist in Kubernetes %s, the target version: its API server rejects it under kubectl's strict validation, or drops it; remove it or raise kubernetesVersion", e.Path, f.Version)
-	}
-}
+func runNotInVersion(p *check.Pass) { runBuiltin(p, takeNotInVersion) }
 
 // crd is what the input's CustomResourceDefinitions say about one kind.
 type crd struct {
