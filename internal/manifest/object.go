@@ -68,6 +68,11 @@ type Object struct {
 	state  atomic.Pointer[hydrated]
 	packed []byte
 	hasPT  bool
+	// metaOut and podLabelsOut are set when the packed form leaves out the
+	// labels and annotations (the object's own, or its pod template's
+	// labels) that the object keeps in Labels, Annotations and PodLabels:
+	// unpacking shares those maps instead of decoding copies.
+	metaOut, podLabelsOut bool
 	// pinned objects keep what they unpack; others unpack for each caller,
 	// so that memory holds only the objects being worked on (see Pin).
 	pinned atomic.Bool
@@ -133,6 +138,7 @@ func (o *Object) hydrate() *hydrated {
 		return nil // cannot happen: packed was made from the same type
 	}
 	h := &hydrated{typed: t, pt: podTemplateOf(t)}
+	o.putBackShared(t, h.pt)
 	if !o.pinned.Load() {
 		return h
 	}
@@ -196,6 +202,7 @@ func (o *Object) Detach() {
 			return // not a generated API type: keep it as it is
 		}
 		slim(h.typed)
+		o.leaveOutShared(h)
 		data, err := m.Marshal()
 		if err != nil {
 			return
@@ -203,6 +210,40 @@ func (o *Object) Detach() {
 		o.packed = data
 	}
 	o.state.Store(nil)
+}
+
+// leaveOutShared takes out of the typed object (about to be packed and
+// dropped) the label and annotation maps the object also holds in its
+// fields, so that the packed form does not carry them twice.
+func (o *Object) leaveOutShared(h *hydrated) {
+	if m, ok := h.typed.(metav1.Object); ok && sameMap(m.GetLabels(), o.Labels) && sameMap(m.GetAnnotations(), o.Annotations) {
+		m.SetLabels(nil)
+		m.SetAnnotations(nil)
+		o.metaOut = true
+	}
+	// (A Pod's template metadata is its own: its labels are out already.)
+	if h.pt != nil && h.pt.Meta != nil && h.pt.Meta.Labels != nil && sameMap(h.pt.Meta.Labels, o.PodLabels) {
+		h.pt.Meta.Labels = nil
+		o.podLabelsOut = true
+	}
+}
+
+// putBackShared undoes leaveOutShared on a freshly unpacked typed object.
+func (o *Object) putBackShared(t runtime.Object, pt *PodTemplate) {
+	if o.metaOut {
+		if m, ok := t.(metav1.Object); ok {
+			m.SetLabels(o.Labels)
+			m.SetAnnotations(o.Annotations)
+		}
+	}
+	if o.podLabelsOut && pt != nil && pt.Meta != nil {
+		pt.Meta.Labels = o.PodLabels
+	}
+}
+
+// sameMap reports whether a and b are the same map (or both nil).
+func sameMap(a, b map[string]string) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // Reload reads the object's document again and restores its node tree.
