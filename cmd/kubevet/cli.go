@@ -21,6 +21,7 @@ import (
 	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/engine"
 	"github.com/kubevet/kubevet/internal/report"
+	"github.com/kubevet/kubevet/internal/schema"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -331,6 +332,9 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 		}
 	}
 	opt := engine.Options{Config: cfg, Checks: catalog.All(), Stdin: e.stdin, Handlers: f.aks.handlers(), Now: asOf}
+	if _, note := schema.Select(targetVersion(cfg)); note != "" {
+		fmt.Fprintln(e.stderr, note)
+	}
 	if f.render != nil {
 		if opt.Renderers, opt.ForceRender, err = f.render.renderers(cfg.Namespace, targetVersion(cfg)); err != nil {
 			return err

@@ -173,3 +173,16 @@ func TestChecklistRendersCharts(t *testing.T) {
 		t.Errorf("checklist of a chart does not show rendered findings:\n%s\n%s", out, errOut)
 	}
 }
+
+// TestSchemaVersionNote: a target version kubevet has no schemas for says
+// which schemas stand in.
+func TestSchemaVersionNote(t *testing.T) {
+	_, errOut, code := kubevet(t, "", "check", "--kubernetes-version", "1.30", "../../examples/good-app")
+	if code != 0 || !strings.Contains(errOut, "1.30") || !strings.Contains(errOut, "1.34") {
+		t.Errorf("exit %d, stderr %q: want a note that 1.34's schemas stand in for 1.30", code, errOut)
+	}
+	_, errOut, _ = kubevet(t, "", "check", "--kubernetes-version", "1.35", "../../examples/good-app")
+	if errOut != "" {
+		t.Errorf("stderr %q for a version with schemas", errOut)
+	}
+}

@@ -107,12 +107,11 @@ var CustomResourceInvalid = &check.Check{
 var CustomResourceUnvalidated = &check.Check{
 	ID: "custom-resource-unvalidated", Title: "Custom resource has no CRD in the input and is not validated", Severity: check.Info, Refs: []string{"WL-13"},
 	Why: "kubevet validates custom resources against the CustomResourceDefinitions of the same input. Without the CRD the objects of that kind are not validated: a typo in them is found only when they are applied. Reported once per kind.",
-	Fix: "Add the CRD to the input (its manifest from the operator's release, for example). " +
-		"The check is off by default, since most inputs use operators whose CRDs live elsewhere: enable it in .kubevet.yaml (checks: {custom-resource-unvalidated: {enabled: true}}).",
-	Target:   custom,
-	Cross:    true,
-	Disabled: true,
-	Run:      runUnvalidated,
+	Fix: "Add the CRD to the input (its manifest from the operator's release, for example), or, when the CRD is installed by the platform (an AKS add-on, an operator the platform team runs), " +
+		"exempt the objects with the annotation exempt.kubevet.io/custom-resource-unvalidated or turn the check off in .kubevet.yaml (checks: {custom-resource-unvalidated: {enabled: false}}).",
+	Target: custom,
+	Cross:  true,
+	Run:    runUnvalidated,
 }
 
 // target returns the schema the run validates against.
