@@ -138,7 +138,7 @@ func runChecklist(cmd *cobra.Command, e *env, f checklistFlags, paths []string) 
 	} else {
 		// Charts and kustomizations render as kubevet check renders them
 		// by default (auto mode, the charts' own values).
-		if opt.Renderers, _, err = (renderFlags{}).renderers(cfg.Namespace, targetVersion(cfg)); err != nil {
+		if opt.Renderers, _, err = (renderFlags{}).renderers(cfg); err != nil {
 			return err
 		}
 		res, err = engine.Check(cmd.Context(), paths, opt)

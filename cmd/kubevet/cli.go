@@ -336,7 +336,7 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 		fmt.Fprintln(e.stderr, note)
 	}
 	if f.render != nil {
-		if opt.Renderers, opt.ForceRender, err = f.render.renderers(cfg.Namespace, targetVersion(cfg)); err != nil {
+		if opt.Renderers, opt.ForceRender, err = f.render.renderers(cfg); err != nil {
 			return err
 		}
 	}

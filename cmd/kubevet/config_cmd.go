@@ -86,6 +86,21 @@ func defaultConfig(checks []*check.Check) string {
 # Namespaces covered by them even when the input does not declare them.
 # namespaces: []
 
+# How paths are read: auto (per folder: a Helm chart, a kustomization or
+# plain manifests), manifests, helm or kustomize. --mode overrides it.
+# mode: auto
+
+# How Helm charts render (file names relative to this file). -f and --set
+# add to these; --release-name and --values-profile replace them.
+# helm:
+#   values: [values.yaml]
+#   set: ["image.tag=1.2.3"]
+#   setString: []
+#   releaseName: release-name
+#   profiles:
+#     prod: [values-prod.yaml]
+#     dev: [values-dev.yaml]
+
 # Paths not to read (globs; "dir/**" skips a folder).
 # exclude:
 #   - "vendor/**"

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/spf13/cobra"
 
 	"github.com/kubevet/kubevet/internal/checks/apis"
@@ -21,7 +24,7 @@ type renderFlags struct {
 
 func addRenderFlags(cmd *cobra.Command, f *renderFlags) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.mode, "mode", "auto", "how paths are read: auto (per folder: a Helm chart, a kustomization or manifests), manifests, helm, kustomize")
+	fl.StringVar(&f.mode, "mode", "", "how paths are read: auto (per folder: a Helm chart, a kustomization or manifests; the default), manifests, helm, kustomize")
 	fl.StringArrayVarP(&f.values, "values", "f", nil, "Helm values file (repeatable; later files win)")
 	fl.StringArrayVar(&f.set, "set", nil, "Helm value on the command line: key=value[,key=value] (repeatable)")
 	fl.StringArrayVar(&f.setString, "set-string", nil, "Helm value kept as a string: key=value[,key=value] (repeatable)")
@@ -38,16 +41,29 @@ func targetVersion(cfg *config.Config) string {
 }
 
 // renderers returns the renderers of the run and whether the mode forces
-// every path through them.
-func (f renderFlags) renderers(namespace, kubeVersion string) ([]engine.Renderer, bool, error) {
+// every path through them. The configuration's mode and helm section come
+// first: values files and --set flags add to its own, --values-profile and
+// --release-name replace them.
+func (f renderFlags) renderers(cfg *config.Config) ([]engine.Renderer, bool, error) {
 	profiles, err := renderers.ParseProfiles(f.profiles)
 	if err != nil {
 		return nil, false, usageError{err}
 	}
-	rs, force, err := renderers.New(renderers.Options{Mode: f.mode, Profiles: profiles, Helm: helm.Options{
-		ValueFiles: f.values, Set: f.set, SetString: f.setString,
-		ReleaseName: f.releaseName, Namespace: namespace, KubeVersion: kubeVersion,
-	}})
+	if len(profiles) == 0 {
+		for _, p := range cfg.Helm.Profiles {
+			profiles = append(profiles, renderers.Profile{Name: p.Name, Files: p.Files})
+		}
+	}
+	mode := cmp.Or(f.mode, cfg.Mode)
+	opt := helm.Options{
+		ValueFiles:  slices.Concat(cfg.Helm.Values, f.values),
+		Set:         slices.Concat(cfg.Helm.Set, f.set),
+		SetString:   slices.Concat(cfg.Helm.SetString, f.setString),
+		ReleaseName: cmp.Or(f.releaseName, cfg.Helm.ReleaseName),
+		Namespace:   cfg.Namespace,
+		KubeVersion: targetVersion(cfg),
+	}
+	rs, force, err := renderers.New(renderers.Options{Mode: mode, Profiles: profiles, Helm: opt})
 	if err != nil {
 		return nil, false, usageError{err}
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -184,5 +186,37 @@ func TestSchemaVersionNote(t *testing.T) {
 	_, errOut, _ = kubevet(t, "", "check", "--kubernetes-version", "1.35", "../../examples/good-app")
 	if errOut != "" {
 		t.Errorf("stderr %q for a version with schemas", errOut)
+	}
+}
+
+// TestRenderConfig: .kubevet.yaml's mode and helm section apply, and the
+// flags win over them.
+func TestRenderConfig(t *testing.T) {
+	chart, err := filepath.Abs(shopChart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), ".kubevet.yaml")
+	if err := os.WriteFile(cfg, []byte("helm:\n  releaseName: cfg\n  profiles:\n    prod: ["+chart+"/values-prod.yaml]\n    dev: ["+chart+"/values-dev.yaml]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := findingsJSON(t, "--config", cfg, shopChart)
+	if got := pick(fs, "single-replica", "cfg-shop"); len(got) != 1 || !slices.Equal(got[0].Profiles, []string{"dev"}) {
+		t.Errorf("single-replica with the configuration's profiles and release name: %+v", got)
+	}
+	fs, _ = findingsJSON(t, "--config", cfg, "--release-name", "flag", "--values-profile", "only="+chart+"/values-prod.yaml", shopChart)
+	if got := pick(fs, "replica-spread", "flag-shop"); len(got) != 1 || !slices.Equal(got[0].Profiles, []string{"only"}) {
+		t.Errorf("flags over the configuration: %+v", got)
+	}
+	if err := os.WriteFile(cfg, []byte("mode: manifests\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := kubevet(t, "", "check", "--config", cfg, shopChart)
+	if !strings.Contains(out, "not YAML until rendered") {
+		t.Errorf("mode: manifests in the configuration: no template note:\n%s", out)
+	}
+	out, _, _ = kubevet(t, "", "check", "--config", cfg, "--mode", "auto", shopChart)
+	if strings.Contains(out, "not YAML until rendered") {
+		t.Errorf("--mode auto over the configuration's manifests: template note:\n%s", out)
 	}
 }

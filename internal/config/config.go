@@ -46,7 +46,30 @@ type Config struct {
 	Namespaces []string
 	// Checks holds per-check settings by check ID.
 	Checks map[string]CheckConfig
+	// Mode says how paths are read: auto, manifests, helm or kustomize
+	// ("" means unset).
+	Mode string
+	// Helm holds how charts render. Its file names are relative to the
+	// working directory (resolved from the configuration's folder).
+	Helm Helm
 }
+
+// Helm configures chart rendering: what -f, --set, --set-string,
+// --release-name and --values-profile give on the command line.
+type Helm struct {
+	Values, Set, SetString []string
+	ReleaseName            string
+	Profiles               []HelmProfile
+}
+
+// HelmProfile is a named list of values files.
+type HelmProfile struct {
+	Name  string
+	Files []string
+}
+
+// Modes are the accepted mode values.
+var Modes = []string{"auto", "manifests", "helm", "kustomize"}
 
 // CheckConfig is the configuration of one check.
 type CheckConfig struct {
@@ -191,14 +214,60 @@ func Parse(file string, data []byte, catalog []*check.Check) (*Config, error) {
 			}
 		case "namespaces":
 			cfg.Namespaces, _ = p.strs(v)
+		case "mode":
+			if s, ok := p.oneOf(v, Modes); ok {
+				cfg.Mode = s
+			}
+		case "helm":
+			p.helm(v, cfg)
 		default:
-			p.errorf(kn, "unknown key %q (known: kubernetesVersion, namespace, profile, failOn, systemNamespaces, exclude, namespaceChecks, namespaces, checks)", k)
+			p.errorf(kn, "unknown key %q (known: kubernetesVersion, namespace, profile, failOn, systemNamespaces, exclude, namespaceChecks, namespaces, mode, helm, checks)", k)
 		}
 	})
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
 	return cfg, nil
+}
+
+// helm reads the helm section; values files are relative to the
+// configuration's folder.
+func (p *parser) helm(n *yaml.Node, cfg *Config) {
+	rel := func(files []string) []string {
+		for i, f := range files {
+			if !filepath.IsAbs(f) {
+				files[i] = filepath.Join(filepath.Dir(p.file), f)
+			}
+		}
+		return files
+	}
+	h := &cfg.Helm
+	p.mapping(n, func(k string, kn, v *yaml.Node) {
+		switch k {
+		case "values":
+			if fs, ok := p.strs(v); ok {
+				h.Values = rel(fs)
+			}
+		case "set":
+			h.Set, _ = p.strs(v)
+		case "setString":
+			h.SetString, _ = p.strs(v)
+		case "releaseName":
+			h.ReleaseName, _ = p.str(v)
+		case "profiles":
+			p.mapping(v, func(name string, _, files *yaml.Node) {
+				if fs, ok := p.strs(files); ok {
+					if len(fs) == 0 {
+						p.errorf(files, "profile %s lists no values file", name)
+						return
+					}
+					h.Profiles = append(h.Profiles, HelmProfile{Name: name, Files: rel(fs)})
+				}
+			})
+		default:
+			p.errorf(kn, "unknown key %q in helm (known: values, set, setString, releaseName, profiles)", k)
+		}
+	})
 }
 
 func (p *parser) checks(n *yaml.Node, cfg *Config) {

@@ -123,3 +123,46 @@ func TestFind(t *testing.T) {
 		t.Errorf("Find = %q", got)
 	}
 }
+
+// TestHelm: the mode and the helm section; values files are relative to the
+// configuration's folder; mistakes are reported at their line.
+func TestHelm(t *testing.T) {
+	cfg, err := config.Parse(filepath.Join("deploy", ".kubevet.yaml"), []byte(`mode: helm
+helm:
+  values: [values.yaml, /abs/v.yaml]
+  set: ["image.tag=1.2.3"]
+  setString: ["build=007"]
+  releaseName: shop
+  profiles:
+    prod: [values-prod.yaml]
+    dev: [values-dev.yaml, local.yaml]
+`), catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := cfg.Helm
+	if cfg.Mode != "helm" || h.ReleaseName != "shop" || strings.Join(h.Values, ",") != "deploy/values.yaml,/abs/v.yaml" ||
+		strings.Join(h.Set, ",") != "image.tag=1.2.3" || strings.Join(h.SetString, ",") != "build=007" {
+		t.Errorf("helm: %+v, mode %q", h, cfg.Mode)
+	}
+	if len(h.Profiles) != 2 || h.Profiles[0].Name != "prod" || h.Profiles[1].Name != "dev" || strings.Join(h.Profiles[1].Files, ",") != "deploy/values-dev.yaml,deploy/local.yaml" {
+		t.Errorf("profiles: %+v", h.Profiles)
+	}
+	_, err = config.Parse("c.yaml", []byte(`mode: chart
+helm:
+  value: [x.yaml]
+  profiles:
+    prod: []
+    dev: values-dev.yaml
+`), catalog)
+	for _, want := range []string{
+		`c.yaml:1:7: "chart" is not one of auto, manifests, helm, kustomize`,
+		`c.yaml:3:3: unknown key "value" in helm`,
+		`c.yaml:5:11: profile prod lists no values file`,
+		`c.yaml:6:10: expected a list of strings, found the string "values-dev.yaml"`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, err)
+		}
+	}
+}
