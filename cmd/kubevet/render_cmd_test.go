@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -218,5 +219,18 @@ func TestRenderConfig(t *testing.T) {
 	out, _, _ = kubevet(t, "", "check", "--config", cfg, "--mode", "auto", shopChart)
 	if strings.Contains(out, "not YAML until rendered") {
 		t.Errorf("--mode auto over the configuration's manifests: template note:\n%s", out)
+	}
+}
+
+// TestHelmCRDs: a chart's custom resources are validated against the CRDs
+// of its crds/ folder, at the template line.
+func TestHelmCRDs(t *testing.T) {
+	fs, code := findingsJSON(t, "../../internal/helm/testdata/with-crds", "--set", "size=9")
+	var got []string
+	for _, f := range pick(fs, "custom-resource-invalid", "") {
+		got = append(got, fmt.Sprintf("%s:%d %s", filepath.Base(f.File), f.Line, f.Path))
+	}
+	if want := []string{"widget.yaml:6 spec.size", "widget.yaml:7 spec.colour"}; !slices.Equal(got, want) || code != 1 {
+		t.Errorf("exit %d, custom-resource-invalid %q, want %q", code, got, want)
 	}
 }

@@ -13,8 +13,10 @@
 // them against every values.schema.json and runs engine.Render with
 // Capabilities for the given Kubernetes version. There is no cluster: lookup
 // returns an empty map and getHostByName an empty string. NOTES.txt and
-// partials (files whose name starts with "_") are not output, nor are the
-// crds/ folders (`helm template` leaves them out too unless --include-crds).
+// partials (files whose name starts with "_") are not output. The files of
+// the crds/ folders of the chart and its enabled dependencies are, as they
+// are (helm install applies them; helm template only with --include-crds),
+// so that the chart's custom resources are validated against them.
 // A library chart renders to nothing, without a Problem.
 //
 // Schema validation uses the same validator as the SDK
@@ -272,7 +274,32 @@ func (r *renderer) run(ctx context.Context) render.Output {
 		}
 		return render.Output{Problems: []render.Problem{r.templateProblem(err)}}
 	}
-	return r.output(files)
+	out := r.output(files)
+	out.Files = append(out.Files, r.crds(ch)...)
+	return out
+}
+
+// crds returns the files of the crds/ folders of the chart and of its
+// enabled dependencies: helm install applies them before the templates
+// (helm template leaves them out unless --include-crds), and the custom
+// resources of the chart are validated against them. They are not
+// templates: positions are their own.
+func (r *renderer) crds(c *chart.Chart) []render.File {
+	var out []render.File
+	for _, f := range c.Files {
+		ext := strings.ToLower(path.Ext(f.Name))
+		if !strings.HasPrefix(f.Name, "crds/") || ext != ".yaml" && ext != ".yml" && ext != ".json" {
+			continue
+		}
+		name := filepath.Join(r.prefix[c.ChartFullPath()], filepath.FromSlash(f.Name))
+		out = append(out, render.File{Name: name, Data: f.Data, Locate: func(_ int, _ string, line, col int) (string, int, int) {
+			return name, line, col
+		}})
+	}
+	for _, dep := range c.Dependencies() {
+		out = append(out, r.crds(dep)...)
+	}
+	return out
 }
 
 // renderBounded runs engine.Render, which cannot be interrupted, in a
