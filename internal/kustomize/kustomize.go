@@ -138,6 +138,7 @@ import (
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	"github.com/kubevet/kubevet/internal/manifest"
 	"github.com/kubevet/kubevet/internal/render"
 )
 
@@ -410,7 +411,7 @@ func (t *tree) object(res *resource.Resource, origin *resource.Origin, data []by
 	o := &object{kind: res.GetKind(), name: res.GetName(), file: t.all[0].name}
 	var built yaml.Node
 	if yaml.Unmarshal(data, &built) == nil {
-		o.built = deref(&built)
+		o.built = manifest.Deref(&built)
 	}
 	var owners []*kustomization
 	var src string         // the absolute source file
@@ -492,7 +493,7 @@ func findDoc(docs []*yaml.Node, kind, original, built string) *yaml.Node {
 	bestLen, ofKind := -1, 0
 	var all []*yaml.Node
 	for _, d := range docs {
-		d = deref(d)
+		d = manifest.Deref(d)
 		all = append(all, d)
 		// Kustomize reads the items of a List as objects.
 		if strings.HasSuffix(scalar(value(d, "kind")), "List") {
@@ -700,7 +701,7 @@ func (t *tree) pluginEntry(kind string) (*kustomization, *yaml.Node) {
 					}
 				}
 				for _, d := range decodeAll(text) {
-					if scalar(value(deref(d), "kind")) == kind {
+					if scalar(value(manifest.Deref(d), "kind")) == kind {
 						return k, e
 					}
 				}
@@ -718,7 +719,7 @@ func (t *tree) configEntry(kind, config string) (*kustomization, *yaml.Node) {
 	if yaml.Unmarshal([]byte(config), &doc) != nil {
 		return nil, nil
 	}
-	cfg := deref(&doc)
+	cfg := manifest.Deref(&doc)
 	fields := map[string][]string{
 		"PatchTransformer":               {"patches"},
 		"PatchJson6902Transformer":       {"patchesJson6902", "patches"},

@@ -78,7 +78,7 @@ func isPath(segs []seg, keys ...string) bool {
 
 // walk returns the node at segs below n, or nil.
 func walk(n *yaml.Node, segs []seg) *yaml.Node {
-	n = deref(n)
+	n = manifest.Deref(n)
 	for _, s := range segs {
 		if n == nil {
 			return nil
@@ -90,7 +90,7 @@ func walk(n *yaml.Node, segs []seg) *yaml.Node {
 		if n.Kind != yaml.SequenceNode || s.index >= len(n.Content) {
 			return nil
 		}
-		n = deref(n.Content[s.index])
+		n = manifest.Deref(n.Content[s.index])
 	}
 	return n
 }
@@ -117,7 +117,7 @@ func mergeKey(n *yaml.Node) (string, string) {
 // index. It also returns the node of doc at that path, or nil.
 func translate(built, doc *yaml.Node, segs []seg) (manifest.Path, *yaml.Node) {
 	var p manifest.Path
-	b, d := deref(built), deref(doc)
+	b, d := manifest.Deref(built), manifest.Deref(doc)
 	for _, s := range segs {
 		if s.index < 0 {
 			p = p.Child(s.key)
@@ -126,7 +126,7 @@ func translate(built, doc *yaml.Node, segs []seg) (manifest.Path, *yaml.Node) {
 		}
 		var be *yaml.Node
 		if b != nil && b.Kind == yaml.SequenceNode && s.index < len(b.Content) {
-			be = deref(b.Content[s.index])
+			be = manifest.Deref(b.Content[s.index])
 		}
 		j := s.index
 		if d != nil && d.Kind == yaml.SequenceNode {
@@ -143,7 +143,7 @@ func translate(built, doc *yaml.Node, segs []seg) (manifest.Path, *yaml.Node) {
 		p = p.Index(j)
 		b = be
 		if d != nil && d.Kind == yaml.SequenceNode && j < len(d.Content) {
-			d = deref(d.Content[j])
+			d = manifest.Deref(d.Content[j])
 		} else {
 			d = nil
 		}

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/api/types"
 
+	"github.com/kubevet/kubevet/internal/manifest"
 	"github.com/kubevet/kubevet/internal/render"
 )
 
@@ -450,13 +451,13 @@ func value(n *yaml.Node, key string) *yaml.Node {
 // entry returns the key and value nodes of key in mapping n (the last
 // duplicate, as kustomize's decoder keeps).
 func entry(n *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
-	n = deref(n)
+	n = manifest.Deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil, nil
 	}
 	for i := len(n.Content) - 2; i >= 0; i -= 2 {
 		if n.Content[i].Value == key {
-			return n.Content[i], deref(n.Content[i+1])
+			return n.Content[i], manifest.Deref(n.Content[i+1])
 		}
 	}
 	return nil, nil
@@ -468,33 +469,15 @@ func seqItems(n *yaml.Node) []*yaml.Node {
 	}
 	out := make([]*yaml.Node, 0, len(n.Content))
 	for _, c := range n.Content {
-		if c = deref(c); c != nil {
+		if c = manifest.Deref(c); c != nil {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// deref follows aliases (bounded) and document nodes.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && i < 64; i++ {
-		switch n.Kind {
-		case yaml.AliasNode:
-			n = n.Alias
-		case yaml.DocumentNode:
-			if len(n.Content) == 0 {
-				return nil
-			}
-			n = n.Content[0]
-		default:
-			return n
-		}
-	}
-	return n
-}
-
 func scalar(n *yaml.Node) string {
-	if n = deref(n); n != nil && n.Kind == yaml.ScalarNode {
+	if n = manifest.Deref(n); n != nil && n.Kind == yaml.ScalarNode {
 		return n.Value
 	}
 	return ""
@@ -631,7 +614,7 @@ func (k *kustomization) readPatch(t *tree, e, v *yaml.Node, json6902, inline boo
 	if len(docs) == 0 {
 		return nil
 	}
-	if first := deref(docs[0]); first != nil && first.Kind == yaml.SequenceNode {
+	if first := manifest.Deref(docs[0]); first != nil && first.Kind == yaml.SequenceNode {
 		p.json6902 = true
 		for _, o := range seqItems(first) {
 			p.opNodes = append(p.opNodes, o)
@@ -653,7 +636,7 @@ func (k *kustomization) readPatch(t *tree, e, v *yaml.Node, json6902, inline boo
 		return nil
 	}
 	for _, d := range docs {
-		if d = deref(d); d != nil && d.Kind == yaml.MappingNode {
+		if d = manifest.Deref(d); d != nil && d.Kind == yaml.MappingNode {
 			p.docs = append(p.docs, d)
 		}
 	}

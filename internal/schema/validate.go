@@ -106,23 +106,6 @@ func (w *walker) fail(p Problem, format string, args ...any) {
 	w.errs = append(w.errs, Error{Problem: p, Path: path, Msg: path.String() + ": " + fmt.Sprintf(format, args...)})
 }
 
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && i < 64; i++ {
-		switch n.Kind {
-		case yaml.AliasNode:
-			n = n.Alias
-		case yaml.DocumentNode:
-			if len(n.Content) == 0 {
-				return nil
-			}
-			n = n.Content[0]
-		default:
-			return n
-		}
-	}
-	return n
-}
-
 // jsonType is the JSON type kubectl sends for a YAML node.
 func jsonType(n *yaml.Node) string {
 	switch n.Kind {
@@ -211,7 +194,7 @@ func pairs(n *yaml.Node, f func(k, v *yaml.Node)) {
 	if !merge {
 		// Duplicate keys are the decoder's (duplicate-key).
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			f(n.Content[i], deref(n.Content[i+1]))
+			f(n.Content[i], manifest.Deref(n.Content[i+1]))
 		}
 		return
 	}
@@ -230,16 +213,16 @@ func pairs(n *yaml.Node, f func(k, v *yaml.Node)) {
 				continue
 			}
 			seen[k.Value] = true
-			f(k, deref(n.Content[i+1]))
+			f(k, manifest.Deref(n.Content[i+1]))
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if n.Content[i].Tag != "!!merge" {
 				continue
 			}
-			v := deref(n.Content[i+1])
+			v := manifest.Deref(n.Content[i+1])
 			if v != nil && v.Kind == yaml.SequenceNode {
 				for _, m := range v.Content {
-					each(deref(m), depth+1)
+					each(manifest.Deref(m), depth+1)
 				}
 			} else {
 				each(v, depth+1)
@@ -250,7 +233,7 @@ func pairs(n *yaml.Node, f func(k, v *yaml.Node)) {
 }
 
 func (w *walker) value(n *yaml.Node, s *Node, def string, root bool) {
-	n = deref(n)
+	n = manifest.Deref(n)
 	w.nodes++
 	if n == nil || s == nil || len(w.errs) >= maxErrors || len(w.path) > 64 || w.nodes > maxNodes {
 		return
@@ -412,7 +395,7 @@ func (w *walker) arrayConstraints(n *yaml.Node, s *Node) {
 	case "set":
 		seen := map[string]bool{}
 		for i, c := range n.Content {
-			c = deref(c)
+			c = manifest.Deref(c)
 			if c == nil || c.Kind != yaml.ScalarNode {
 				continue
 			}
@@ -426,7 +409,7 @@ func (w *walker) arrayConstraints(n *yaml.Node, s *Node) {
 	case "map":
 		seen := map[string]bool{}
 		for i, c := range n.Content {
-			c = deref(c)
+			c = manifest.Deref(c)
 			if c == nil || c.Kind != yaml.MappingNode {
 				continue
 			}
@@ -451,7 +434,7 @@ func (w *walker) arrayConstraints(n *yaml.Node, s *Node) {
 	if s.UniqueItems {
 		seen := map[string]bool{}
 		for _, c := range n.Content {
-			c = deref(c)
+			c = manifest.Deref(c)
 			if c == nil || c.Kind != yaml.ScalarNode {
 				continue
 			}
