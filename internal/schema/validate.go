@@ -37,6 +37,11 @@ type Error struct {
 	// Def is the definition that lacks an Unknown field (built-in
 	// schemas only) and Field the field's name.
 	Def, Field string
+	// Blocking is set on the BadValue errors of a Structural schema that
+	// keep the API server from evaluating the CRD's CEL rules (a value
+	// outside an enum, too long, too many items or fields), as Unknown,
+	// WrongType and Missing errors do.
+	Blocking bool
 }
 
 // Mode says how a schema is applied.
@@ -104,6 +109,16 @@ func (w *walker) fail(p Problem, format string, args ...any) {
 	}
 	path := w.at()
 	w.errs = append(w.errs, Error{Problem: p, Path: path, Msg: path.String() + ": " + fmt.Sprintf(format, args...)})
+}
+
+// failBlocking is fail for a BadValue the API server reports as
+// NotSupported, TooLong or TooMany, which blocks the CEL rules.
+func (w *walker) failBlocking(format string, args ...any) {
+	n := len(w.errs)
+	w.fail(BadValue, format, args...)
+	if len(w.errs) > n {
+		w.errs[n].Blocking = true
+	}
 }
 
 // jsonType is the JSON type kubectl sends for a YAML node.
@@ -344,7 +359,7 @@ func (w *walker) object(n *yaml.Node, s *Node, def string, root bool) {
 		w.fail(BadValue, "must have at least %d fields", *s.MinProperties)
 	}
 	if s.MaxProperties != nil && int64(count) > *s.MaxProperties {
-		w.fail(BadValue, "must have at most %d fields", *s.MaxProperties)
+		w.failBlocking("must have at most %d fields", *s.MaxProperties)
 	}
 }
 
@@ -389,7 +404,7 @@ func (w *walker) arrayConstraints(n *yaml.Node, s *Node) {
 		w.fail(BadValue, "must have at least %d items", *s.MinItems)
 	}
 	if s.MaxItems != nil && l > *s.MaxItems {
-		w.fail(BadValue, "must have at most %d items", *s.MaxItems)
+		w.failBlocking("must have at most %d items", *s.MaxItems)
 	}
 	switch s.ListType {
 	case "set":
@@ -465,7 +480,7 @@ func (w *walker) scalar(n *yaml.Node, s *Node, t string) {
 			vals = append(vals, fmt.Sprint(e))
 		}
 		sort.Strings(vals)
-		w.fail(BadValue, "%s is not one of the allowed values: %s", describe(n), strings.Join(vals, ", "))
+		w.failBlocking("%s is not one of the allowed values: %s", describe(n), strings.Join(vals, ", "))
 	}
 	switch t {
 	case "string":
@@ -474,7 +489,7 @@ func (w *walker) scalar(n *yaml.Node, s *Node, t string) {
 			w.fail(BadValue, "%s is shorter than %d characters", describe(n), *s.MinLength)
 		}
 		if s.MaxLength != nil && l > *s.MaxLength {
-			w.fail(BadValue, "%s is longer than %d characters", describe(n), *s.MaxLength)
+			w.failBlocking("%s is longer than %d characters", describe(n), *s.MaxLength)
 		}
 		if s.Pattern != "" {
 			if re := pattern(s.Pattern); re != nil && !re.MatchString(n.Value) {

@@ -168,7 +168,7 @@ func TestAgreement(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := mapper()
-	agree, agreeReal := 0, 0
+	agree, agreeReal, ruleFindings := 0, 0, 0
 	var disagreements, gaps []string
 	for _, f := range files {
 		data, err := os.ReadFile(f.path)
@@ -183,6 +183,7 @@ func TestAgreement(t *testing.T) {
 		}
 		serverRejects := len(serverErrs) > 0
 		kubevetRejects, why := verdict(t, f.path, crdObjs)
+		ruleFindings += checkRuleMessages(t, f.path, why, serverErrs)
 		if serverRejects == f.valid && dryRunGaps[filepath.Base(f.path)] == "" {
 			t.Errorf("%s: in the %s folder, but the API server says %v", f.path, map[bool]string{true: "valid", false: "invalid"}[f.valid], serverErrs)
 		}
@@ -224,6 +225,9 @@ func TestAgreement(t *testing.T) {
 		}
 		disagreements = append(disagreements, fmt.Sprintf("%s: server rejects=%v %v; kubevet rejects=%v %v", f.path, serverRejects, serverErrs, kubevetRejects, why))
 	}
+	if ruleFindings < 10 {
+		t.Errorf("%d findings of CEL rules compared with the server's errors, want at least 10", ruleFindings)
+	}
 	sort.Strings(disagreements)
 	for _, d := range disagreements {
 		t.Error("disagreement: " + d)
@@ -234,12 +238,34 @@ func TestAgreement(t *testing.T) {
 	t.Logf("agreement: %d/%d (server verdict with dryRun=All; %d/%d with the verdict of a real creation for the dry-run gaps)", agree, len(files), agreeReal, len(files))
 }
 
+// ruleSuffix ends the message of a finding of a CRD's CEL rule.
+const ruleSuffix = " (x-kubernetes-validations rule of "
+
+// checkRuleMessages asserts that each finding of a CEL rule says what the
+// server says: its message, less kubevet's suffix, is in the server's
+// error. It returns the number of findings it compared.
+func checkRuleMessages(t *testing.T, file string, why, serverErrs []string) int {
+	t.Helper()
+	n := 0
+	server := strings.Join(serverErrs, "\n")
+	for _, w := range why {
+		_, msg, ok := strings.Cut(w, ": custom-resource-invalid: ")
+		if !ok || !strings.Contains(msg, ruleSuffix) {
+			continue
+		}
+		msg = msg[:strings.Index(msg, ruleSuffix)]
+		n++
+		if !strings.Contains(server, msg) {
+			t.Errorf("%s: kubevet says %q, the server %q", file, msg, server)
+		}
+	}
+	return n
+}
+
 // unsupported are the manifests on which kubevet knowingly disagrees with
 // the server: they are counted as disagreements in the figure, and listed,
 // but do not fail the test.
-var unsupported = map[string]string{
-	"quota-cel.yaml": "kubevet does not evaluate the CEL rules of x-kubernetes-validations",
-}
+var unsupported = map[string]string{}
 
 // dryRunGaps are the manifests a dry run accepts and a real creation
 // rejects: kubevet follows the real creation and disagrees with the dry

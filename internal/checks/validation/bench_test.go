@@ -8,6 +8,8 @@ import (
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/validation"
 	"github.com/kubevet/kubevet/internal/checktest"
+	"github.com/kubevet/kubevet/internal/graph"
+	"github.com/kubevet/kubevet/internal/manifest"
 	"github.com/kubevet/kubevet/internal/schema"
 )
 
@@ -105,4 +107,69 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// limiters generates n custom resources of the corpus's Limiter CRD, which
+// has CEL rules on the object, a list, strings and a nested object.
+func limiters(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `---
+apiVersion: example.com/v1
+kind: Limiter
+metadata:
+  name: l-%[1]d
+  namespace: shop
+spec:
+  minReplicas: 1
+  maxReplicas: %[2]d
+  endpoint: https://api-%[1]d.example.com/v1
+  memory: 512Mi
+  tls: {secretName: api-tls}
+  backends:
+  - {name: a, weight: 10}
+  - {name: b, weight: 90}
+  upstream:
+    timeouts: {connect: 2, request: 10}
+`, i, 2+i%50)
+	}
+	return b.String()
+}
+
+// BenchmarkCustomResourceRules validates custom resources whose CRD has
+// CEL rules: "cached" reuses the run's graph, so the rules are compiled
+// once; "run" makes a new graph (a new run) each time, compilation
+// included.
+func BenchmarkCustomResourceRules(b *testing.B) {
+	crds := checktest.File(b, corpus+"/crds.yaml")
+	crs := checktest.Objects(b, limiters(100))
+	bad := checktest.Objects(b, strings.Replace(limiters(1), "maxReplicas: 2", "maxReplicas: 500", 1))
+	all := append(append(append([]*manifest.Object(nil), crds...), crs...), bad...)
+	settings := &check.Settings{}
+	if fs := check.RunGraph(validation.CustomResourceInvalid, bad[0], settings, nil, graph.New(all)); len(fs) != 1 {
+		b.Fatalf("the rules did not run: %v", fs)
+	}
+	run := func(b *testing.B, g *graph.Graph) {
+		var r check.Runner
+		for _, o := range crs {
+			if fs := r.Run(validation.CustomResourceInvalid, o, settings, nil, g, nil); len(fs) > 0 {
+				b.Fatal(fs[0].Message)
+			}
+		}
+	}
+	b.Run("cached", func(b *testing.B) {
+		b.ReportAllocs()
+		g := graph.New(all)
+		for b.Loop() {
+			run(b, g)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(crs)), "ns/object")
+	})
+	b.Run("run", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			run(b, graph.New(all))
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(crs)), "ns/object")
+	})
 }

@@ -2,7 +2,8 @@
 // the API server would on creation (spec rule WL-13): built-in objects
 // against the OpenAPI schema of the target Kubernetes version and the
 // server's own validation rules (rules.go), custom resources against the
-// CustomResourceDefinitions of the same input.
+// CustomResourceDefinitions of the same input, their CEL rules included
+// (cel.go).
 //
 // Unknown fields and values of the wrong type of built-in objects are
 // reported by the decoder (unknown-field, invalid-field-type, against the
@@ -95,9 +96,10 @@ var FieldNotInVersion = &check.Check{
 // CustomResourceInvalid is a custom resource its CRD's schema rejects.
 var CustomResourceInvalid = &check.Check{
 	ID: "custom-resource-invalid", Title: "Custom resource does not match its CRD's schema", Severity: check.Error, Refs: []string{"WL-13"},
-	Why: "The API server validates a custom resource against the openAPIV3Schema of its CustomResourceDefinition version: unknown fields (under kubectl's strict validation, unless x-kubernetes-preserve-unknown-fields), wrong types, missing required fields, values outside enum, pattern, minimum or maximum. " +
+	Why: "The API server validates a custom resource against the openAPIV3Schema of its CustomResourceDefinition version: unknown fields (under kubectl's strict validation, unless x-kubernetes-preserve-unknown-fields), wrong types, missing required fields, values outside enum, pattern, minimum or maximum, " +
+		"and the CEL rules of x-kubernetes-validations (self.min <= self.max), which kubevet evaluates with the API server's own code and cost limits, as on create: rules on oldSelf (transition rules) do not apply, and a rule that does not compile is skipped (the server rejects such a CRD). " +
 		"kubevet validates against the CRDs found in the same input.",
-	Fix:    "Correct the field at the path shown, or update the CRD if the schema is what is wrong.",
+	Fix:    "Correct the field at the path shown (for a CEL rule, the field its fieldPath names, or the one the rule is on), or update the CRD if the schema is what is wrong.",
 	Target: custom,
 	Cross:  true,
 	Run:    runCustom,
@@ -425,6 +427,7 @@ type crd struct {
 	name          string
 	clusterScoped bool
 	versions      map[string]*schema.Node // served versions; nil schema when none
+	rules         map[string]*rules       // the CEL rules of the versions that have some
 }
 
 type crdKey struct{}
@@ -454,6 +457,12 @@ func crds(g *graph.Graph) map[groupKind]*crd {
 				var n *schema.Node
 				if v.Schema != nil {
 					n = schema.FromCRD(v.Schema.OpenAPIV3Schema)
+					if r := newRules(v.Schema.OpenAPIV3Schema); r != nil {
+						if entry.rules == nil {
+							entry.rules = map[string]*rules{}
+						}
+						entry.rules[v.Name] = r
+					}
 				}
 				entry.versions[v.Name] = n
 			}
@@ -499,8 +508,17 @@ func runCustom(p *check.Pass) {
 	if s == nil {
 		return
 	}
+	blocked := false
 	for _, e := range schema.Validate(nil, s, o.Node, schema.Structural) {
 		p.Report(e.Path, "%s (schema of %s, version %s)", e.Msg, c.name, version)
+		blocked = blocked || blocksRules(e)
+	}
+	// The API server evaluates the x-kubernetes-validations rules only
+	// when the schema's errors let it (hasBlockingErr in its strategy).
+	if r := c.rules[version]; r != nil && !blocked {
+		for _, f := range r.evaluate(o) {
+			p.Report(f.path, "%s (x-kubernetes-validations rule of %s, version %s)", f.msg, c.name, version)
+		}
 	}
 }
 
