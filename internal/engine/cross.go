@@ -57,6 +57,9 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
 				var cr check.Runner
 				var scratch []check.Finding
 				for i := range next {
+					if keep[i].fact {
+						continue // facts inform the graph; no check reports on them
+					}
 					out[i] = r.crossObject(keep[i], g, &cr, &scratch)
 					keep[i].findings = nil // out[i] has them now
 				}

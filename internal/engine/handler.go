@@ -38,9 +38,8 @@ type HandlerEnv struct {
 	// the checks across objects, such as the ManagedCluster that the AKS
 	// handler makes of a cluster (see (*aks.Cluster).FactObject in internal/aks), so that
 	// checks of workloads can join them. The engine adds facts to the
-	// graph of the run only: they are not counted as objects read, and the
-	// single-object checks never see them. Give them a kind that no check
-	// across objects targets, so that none reports on them. Nil when no
-	// check across objects runs. Call it before Check returns.
+	// graph of the run only: they are not counted as objects read, and no
+	// check runs on them (they are what other objects are checked against).
+	// Nil when no check across objects runs. Call it before Check returns.
 	Fact func(*manifest.Object)
 }
