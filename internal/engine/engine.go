@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/text/encoding"
@@ -153,8 +154,9 @@ type runner struct {
 	decode manifest.Options
 	// rendered are the files charts and kustomizations rendered to;
 	// worlds counts their renderings.
-	rendered renders
-	worlds   int
+	rendered        renders
+	worlds          int
+	renderedSources atomic.Int32
 }
 
 type activeCheck struct {

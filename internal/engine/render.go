@@ -138,6 +138,7 @@ func (f *renderedFile) locate(path string, line, col int) (string, int, int) {
 
 // readRendered renders a chart or kustomization and queues its files.
 func (r *runner) readRendered(ctx context.Context, s source, jobs chan<- job, outs chan<- output) {
+	r.renderedSources.Add(1)
 	variants := s.renderer.Render(ctx, s.name)
 	for _, v := range variants {
 		world := r.nextWorld()
@@ -218,6 +219,12 @@ func (r *runner) restoreRendered(res *Result) {
 	if len(r.rendered.files) == 0 {
 		return
 	}
+	// A chart or kustomization counts as the files it rendered from.
+	names := map[string]bool{}
+	for _, f := range r.rendered.files {
+		names[f.file.Name] = true
+	}
+	res.Files += len(names) - int(r.renderedSources.Load())
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		rf, ok := r.rendered.lookup(f.File)

@@ -178,6 +178,9 @@ func TestRenderDetection(t *testing.T) {
 	if want := []string{"o.yaml", "pod.yaml"}; !slices.Equal(files, want) {
 		t.Errorf("image-tag in %q, want %q (base only through the overlay)", files, want)
 	}
+	if res.Files != 2 {
+		t.Errorf("Files = %d, want 2: the overlay counts as the one file it rendered from, plus pod.yaml", res.Files)
+	}
 	for _, n := range res.Notes {
 		if strings.Contains(n.Message, "template") {
 			t.Errorf("the claimed folder was walked: %+v", n)
