@@ -192,10 +192,16 @@ func validateObjectMeta(m metav1.Object, clusterScoped bool, nameFn apimachinery
 	if clusterScoped {
 		ns = ""
 	}
+	if metaValid(m, ns) {
+		return nil
+	}
 	return apimachineryvalidation.ValidateObjectMetaAccessor(namespaceOf{m, ns}, ns != "", nameFn, field.NewPath("metadata"))
 }
 
 func dns1123Label(v string, p *field.Path) field.ErrorList {
+	if isDNSLabel(v) {
+		return nil
+	}
 	var errs field.ErrorList
 	for _, msg := range validation.IsDNS1123Label(v) {
 		errs = append(errs, field.Invalid(p, v, msg))
@@ -219,22 +225,27 @@ func validateSelected(sel *metav1.LabelSelector, tmpl *corev1.PodTemplateSpec, s
 
 func validateSelectedWith(sel *metav1.LabelSelector, tmpl *corev1.PodTemplateSpec, spec *field.Path, opts podOpts) field.ErrorList {
 	var errs field.ErrorList
-	sp := spec.Child("selector")
 	if sel == nil {
-		errs = append(errs, field.Required(sp, ""))
+		errs = append(errs, field.Required(spec.Child("selector"), ""))
 	} else {
-		errs = append(errs, metavalidation.ValidateLabelSelector(sel, metavalidation.LabelSelectorValidationOptions{}, sp)...)
-		if len(sel.MatchLabels)+len(sel.MatchExpressions) == 0 {
-			errs = append(errs, field.Invalid(sp, sel, "empty selector is invalid for deployment"))
+		matches, simple := selectorMatches(sel, tmpl.Labels)
+		if !simple {
+			errs = append(errs, metavalidation.ValidateLabelSelector(sel, metavalidation.LabelSelectorValidationOptions{}, spec.Child("selector"))...)
 		}
-		if s, err := metav1.LabelSelectorAsSelector(sel); err == nil && !s.Empty() && !s.Matches(labels.Set(tmpl.Labels)) {
+		if len(sel.MatchLabels)+len(sel.MatchExpressions) == 0 {
+			errs = append(errs, field.Invalid(spec.Child("selector"), sel, "empty selector is invalid for deployment"))
+		}
+		if !simple {
+			s, err := metav1.LabelSelectorAsSelector(sel)
+			matches = err != nil || s.Empty() || s.Matches(labels.Set(tmpl.Labels))
+		}
+		if !matches {
 			errs = append(errs, field.Invalid(spec.Child("template", "metadata", "labels"), tmpl.Labels, "`selector` does not match template `labels`"))
 		}
 	}
-	tp := spec.Child("template")
-	errs = append(errs, validateTemplate(tmpl, tp, opts)...)
+	errs = append(errs, validateTemplate(tmpl, spec.Child("template"), opts)...)
 	if p := tmpl.Spec.RestartPolicy; p != "" && p != corev1.RestartPolicyAlways {
-		errs = append(errs, field.NotSupported(tp.Child("spec", "restartPolicy"), p, []string{"Always"}))
+		errs = append(errs, field.NotSupported(spec.Child("template", "spec", "restartPolicy"), p, []string{"Always"}))
 	}
 	return errs
 }
@@ -299,8 +310,13 @@ type podOpts struct {
 }
 
 func validateTemplate(t *corev1.PodTemplateSpec, p *field.Path, opts podOpts) field.ErrorList {
-	errs := metavalidation.ValidateLabels(t.Labels, p.Child("metadata", "labels"))
-	errs = append(errs, apimachineryvalidation.ValidateAnnotations(t.Annotations, p.Child("metadata", "annotations"))...)
+	var errs field.ErrorList
+	if !labelsValid(t.Labels) {
+		errs = metavalidation.ValidateLabels(t.Labels, p.Child("metadata", "labels"))
+	}
+	if !annotationsValid(t.Annotations) {
+		errs = append(errs, apimachineryvalidation.ValidateAnnotations(t.Annotations, p.Child("metadata", "annotations"))...)
+	}
 	return append(errs, validatePodSpec(&t.Spec, p.Child("spec"), opts)...)
 }
 
@@ -368,9 +384,11 @@ func validatePodSpec(s *corev1.PodSpec, p *field.Path, opts podOpts) field.Error
 	if s.DNSPolicy != "" && !dnsPolicies.Has(string(s.DNSPolicy)) {
 		errs = append(errs, field.NotSupported(p.Child("dnsPolicy"), s.DNSPolicy, sets.List(dnsPolicies)))
 	}
-	errs = append(errs, metavalidation.ValidateLabels(s.NodeSelector, p.Child("nodeSelector"))...)
+	if !labelsValid(s.NodeSelector) {
+		errs = append(errs, metavalidation.ValidateLabels(s.NodeSelector, p.Child("nodeSelector"))...)
+	}
 	if s.ServiceAccountName != "" {
-		for _, msg := range apimachineryvalidation.NameIsDNSSubdomain(s.ServiceAccountName, false) {
+		for _, msg := range subdomainName(s.ServiceAccountName) {
 			errs = append(errs, field.Invalid(p.Child("serviceAccountName"), s.ServiceAccountName, msg))
 		}
 	}
@@ -1038,7 +1056,9 @@ func validateService(s *corev1.Service) field.ErrorList {
 			}
 		}
 	}
-	errs = append(errs, metavalidation.ValidateLabels(s.Spec.Selector, p.Child("selector"))...)
+	if !labelsValid(s.Spec.Selector) {
+		errs = append(errs, metavalidation.ValidateLabels(s.Spec.Selector, p.Child("selector"))...)
+	}
 	switch s.Spec.SessionAffinity {
 	case "", corev1.ServiceAffinityNone, corev1.ServiceAffinityClientIP:
 	default:
