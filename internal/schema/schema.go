@@ -79,6 +79,10 @@ type Node struct {
 	// (structural schemas keep types out of them).
 	AnyOf, OneOf, AllOf []*Node `json:"-"`
 	Not                 *Node   `json:"-"`
+
+	// resolved is the definition Ref resolves to in the File the node was
+	// decoded with, set once by decode: Resolve then needs no map lookup.
+	resolved *Node
 }
 
 // versions are the embedded minor versions, oldest first.
@@ -183,7 +187,32 @@ func decode(version string) (*File, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("schemas of Kubernetes %s: %w", version, err)
 	}
+	f.link()
 	return &f, nil
+}
+
+// link resolves the references of every node of f's definitions once,
+// before f is shared.
+func (f *File) link() {
+	seen := map[*Node]bool{}
+	var visit func(n *Node)
+	visit = func(n *Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.Ref != "" {
+			n.resolved = f.lookup(n)
+		}
+		for _, p := range n.Props {
+			visit(p)
+		}
+		visit(n.Items)
+		visit(n.Additional)
+	}
+	for _, d := range f.Defs {
+		visit(d)
+	}
 }
 
 // Kind returns the name of the definition of a kind, or "" when the
@@ -194,6 +223,13 @@ func (f *File) Kind(apiVersion, kind string) string {
 
 // Resolve follows n's reference.
 func (f *File) Resolve(n *Node) *Node {
+	if n != nil && n.resolved != nil {
+		return n.resolved
+	}
+	return f.lookup(n)
+}
+
+func (f *File) lookup(n *Node) *Node {
 	for i := 0; n != nil && n.Ref != "" && i < 8; i++ {
 		d := f.Defs[n.Ref]
 		if d == nil {

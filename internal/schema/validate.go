@@ -65,10 +65,16 @@ const maxErrors = 50
 // references in f (nil for CRD schemas). At the root of a Structural
 // schema, apiVersion, kind and metadata are left to the API machinery.
 func Validate(f *File, root *Node, n *yaml.Node, mode Mode) []Error {
-	w := walker{f: f, mode: mode}
+	stack := stacks.Get().(*[]elem)
+	w := walker{f: f, mode: mode, path: (*stack)[:0]}
 	w.value(n, root, "", true)
+	*stack = w.path[:0]
+	stacks.Put(stack)
 	return w.errs
 }
+
+// stacks keeps the path stacks of walks for the next ones.
+var stacks = sync.Pool{New: func() any { s := make([]elem, 0, 32); return &s }}
 
 type elem struct {
 	key   string
@@ -202,11 +208,7 @@ func describe(n *yaml.Node) string {
 // pairs calls f for each key and value of mapping n, merge keys resolved
 // (explicit keys win) and the last of duplicate keys winning.
 func pairs(n *yaml.Node, f func(k, v *yaml.Node)) {
-	merge := false
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		merge = merge || n.Content[i].Tag == "!!merge"
-	}
-	if !merge {
+	if !hasMerge(n) {
 		// Duplicate keys are the decoder's (duplicate-key).
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			f(n.Content[i], manifest.Deref(n.Content[i+1]))
@@ -245,6 +247,16 @@ func pairs(n *yaml.Node, f func(k, v *yaml.Node)) {
 		}
 	}
 	each(n, 0)
+}
+
+// hasMerge reports whether mapping n has a merge key.
+func hasMerge(n *yaml.Node) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Tag == "!!merge" {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *walker) value(n *yaml.Node, s *Node, def string, root bool) {
@@ -320,16 +332,18 @@ func typeName(t string) string {
 
 func (w *walker) object(n *yaml.Node, s *Node, def string, root bool) {
 	count := 0
-	pairs(n, func(k, v *yaml.Node) {
-		count++
-		key := k.Value
-		if (root || s.Embedded) && w.mode == Structural && (key == "apiVersion" || key == "kind" || key == "metadata") {
-			return
+	if hasMerge(n) {
+		pairs(n, func(k, v *yaml.Node) {
+			count++
+			w.member(k.Value, v, s, def, root)
+		})
+	} else {
+		// pairs without merge keys, with no closure to allocate.
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			count++
+			w.member(n.Content[i].Value, manifest.Deref(n.Content[i+1]), s, def, root)
 		}
-		w.path = append(w.path, elem{key: key, index: -1})
-		w.field(key, v, s, def)
-		w.path = w.path[:len(w.path)-1]
-	})
+	}
 	if s.Embedded && w.mode == Structural && !w.loose {
 		// An embedded resource needs its apiVersion and kind
 		// (apiextensions-apiserver objectmeta validation).
@@ -361,6 +375,16 @@ func (w *walker) object(n *yaml.Node, s *Node, def string, root bool) {
 	if s.MaxProperties != nil && int64(count) > *s.MaxProperties {
 		w.failBlocking("must have at most %d fields", *s.MaxProperties)
 	}
+}
+
+// member walks the value v of the field key of an object of schema s.
+func (w *walker) member(key string, v *yaml.Node, s *Node, def string, root bool) {
+	if (root || s.Embedded) && w.mode == Structural && (key == "apiVersion" || key == "kind" || key == "metadata") {
+		return
+	}
+	w.path = append(w.path, elem{key: key, index: -1})
+	w.field(key, v, s, def)
+	w.path = w.path[:len(w.path)-1]
 }
 
 func (w *walker) field(key string, v *yaml.Node, s *Node, def string) {
@@ -484,7 +508,10 @@ func (w *walker) scalar(n *yaml.Node, s *Node, t string) {
 	}
 	switch t {
 	case "string":
-		l := int64(len([]rune(n.Value)))
+		var l int64
+		if s.MinLength != nil || s.MaxLength != nil {
+			l = int64(len([]rune(n.Value)))
+		}
 		if s.MinLength != nil && l < *s.MinLength {
 			w.fail(BadValue, "%s is shorter than %d characters", describe(n), *s.MinLength)
 		}
