@@ -3,6 +3,7 @@ package validation
 import (
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // The functions below accept, without a regular expression, the common
@@ -153,3 +154,7 @@ func subdomainName(s string) []string {
 	}
 	return apimachineryvalidation.NameIsDNSSubdomain(s, false)
 }
+
+// lazyPath builds a field path when an error needs it: the checks of a
+// valid object build none.
+type lazyPath = func() *field.Path

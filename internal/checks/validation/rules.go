@@ -48,14 +48,14 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 	}
 	switch t := typed.(type) {
 	case *corev1.Pod:
-		errs = append(errs, validatePodSpec(&t.Spec, field.NewPath("spec"), podOpts{})...)
+		errs = append(errs, validatePodSpec(&t.Spec, func() *field.Path { return field.NewPath("spec") }, podOpts{})...)
 	case *corev1.PodTemplate:
-		errs = append(errs, validateTemplate(&t.Template, field.NewPath("template"), podOpts{})...)
+		errs = append(errs, validateTemplate(&t.Template, func() *field.Path { return field.NewPath("template") }, podOpts{})...)
 	case *appsv1.Deployment:
-		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, field.NewPath("spec"))...)
-		errs = append(errs, nonNegative(t.Spec.Replicas, field.NewPath("spec", "replicas"))...)
-		errs = append(errs, validateDeploymentStrategy(&t.Spec.Strategy, field.NewPath("spec", "strategy"))...)
-		errs = append(errs, nonNegative(t.Spec.RevisionHistoryLimit, field.NewPath("spec", "revisionHistoryLimit"))...)
+		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, func() *field.Path { return field.NewPath("spec") })...)
+		errs = append(errs, nonNegative(t.Spec.Replicas, func() *field.Path { return field.NewPath("spec", "replicas") })...)
+		errs = append(errs, validateDeploymentStrategy(&t.Spec.Strategy, func() *field.Path { return field.NewPath("spec", "strategy") })...)
+		errs = append(errs, nonNegative(t.Spec.RevisionHistoryLimit, func() *field.Path { return field.NewPath("spec", "revisionHistoryLimit") })...)
 		if t.Spec.MinReadySeconds < 0 {
 			errs = append(errs, field.Invalid(field.NewPath("spec", "minReadySeconds"), t.Spec.MinReadySeconds, "must be greater than or equal to 0"))
 		}
@@ -63,18 +63,18 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 			errs = append(errs, field.Invalid(field.NewPath("spec", "progressDeadlineSeconds"), *pds, "must be greater than minReadySeconds"))
 		}
 	case *appsv1.ReplicaSet:
-		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, field.NewPath("spec"))...)
-		errs = append(errs, nonNegative(t.Spec.Replicas, field.NewPath("spec", "replicas"))...)
+		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, func() *field.Path { return field.NewPath("spec") })...)
+		errs = append(errs, nonNegative(t.Spec.Replicas, func() *field.Path { return field.NewPath("spec", "replicas") })...)
 	case *appsv1.StatefulSet:
 		// Containers may mount the volumes of the claim templates.
 		claims := map[string]bool{}
 		for _, c := range t.Spec.VolumeClaimTemplates {
 			claims[c.Name] = true
 		}
-		errs = append(errs, validateSelectedWith(t.Spec.Selector, &t.Spec.Template, field.NewPath("spec"), podOpts{volumes: claims})...)
-		errs = append(errs, nonNegative(t.Spec.Replicas, field.NewPath("spec", "replicas"))...)
+		errs = append(errs, validateSelectedWith(t.Spec.Selector, &t.Spec.Template, func() *field.Path { return field.NewPath("spec") }, podOpts{volumes: claims})...)
+		errs = append(errs, nonNegative(t.Spec.Replicas, func() *field.Path { return field.NewPath("spec", "replicas") })...)
 		if t.Spec.ServiceName != "" {
-			errs = append(errs, dns1123Label(t.Spec.ServiceName, field.NewPath("spec", "serviceName"))...)
+			errs = append(errs, dns1123Label(t.Spec.ServiceName, func() *field.Path { return field.NewPath("spec", "serviceName") })...)
 		}
 		switch t.Spec.UpdateStrategy.Type {
 		case "", appsv1.RollingUpdateStatefulSetStrategyType, appsv1.OnDeleteStatefulSetStrategyType:
@@ -87,7 +87,7 @@ func semantic(o *manifest.Object, minor int) field.ErrorList {
 			errs = append(errs, field.NotSupported(field.NewPath("spec", "podManagementPolicy"), t.Spec.PodManagementPolicy, []string{"OrderedReady", "Parallel"}))
 		}
 	case *appsv1.DaemonSet:
-		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, field.NewPath("spec"))...)
+		errs = append(errs, validateSelected(t.Spec.Selector, &t.Spec.Template, func() *field.Path { return field.NewPath("spec") })...)
 		switch t.Spec.UpdateStrategy.Type {
 		case "", appsv1.RollingUpdateDaemonSetStrategyType, appsv1.OnDeleteDaemonSetStrategyType:
 		default:
@@ -198,20 +198,20 @@ func validateObjectMeta(m metav1.Object, clusterScoped bool, nameFn apimachinery
 	return apimachineryvalidation.ValidateObjectMetaAccessor(namespaceOf{m, ns}, ns != "", nameFn, field.NewPath("metadata"))
 }
 
-func dns1123Label(v string, p *field.Path) field.ErrorList {
+func dns1123Label(v string, p lazyPath) field.ErrorList {
 	if isDNSLabel(v) {
 		return nil
 	}
 	var errs field.ErrorList
 	for _, msg := range validation.IsDNS1123Label(v) {
-		errs = append(errs, field.Invalid(p, v, msg))
+		errs = append(errs, field.Invalid(p(), v, msg))
 	}
 	return errs
 }
 
-func nonNegative(v *int32, p *field.Path) field.ErrorList {
+func nonNegative(v *int32, p lazyPath) field.ErrorList {
 	if v != nil && *v < 0 {
-		return field.ErrorList{field.Invalid(p, *v, "must be greater than or equal to 0")}
+		return field.ErrorList{field.Invalid(p(), *v, "must be greater than or equal to 0")}
 	}
 	return nil
 }
@@ -219,54 +219,54 @@ func nonNegative(v *int32, p *field.Path) field.ErrorList {
 // validateSelected checks the selector of a controller and its template
 // (apps/validation ValidateDeploymentSpec, ValidateReplicaSetSpec,
 // ValidateStatefulSetSpec, ValidateDaemonSetSpec).
-func validateSelected(sel *metav1.LabelSelector, tmpl *corev1.PodTemplateSpec, spec *field.Path) field.ErrorList {
+func validateSelected(sel *metav1.LabelSelector, tmpl *corev1.PodTemplateSpec, spec lazyPath) field.ErrorList {
 	return validateSelectedWith(sel, tmpl, spec, podOpts{})
 }
 
-func validateSelectedWith(sel *metav1.LabelSelector, tmpl *corev1.PodTemplateSpec, spec *field.Path, opts podOpts) field.ErrorList {
+func validateSelectedWith(sel *metav1.LabelSelector, tmpl *corev1.PodTemplateSpec, spec lazyPath, opts podOpts) field.ErrorList {
 	var errs field.ErrorList
 	if sel == nil {
-		errs = append(errs, field.Required(spec.Child("selector"), ""))
+		errs = append(errs, field.Required(spec().Child("selector"), ""))
 	} else {
 		matches, simple := selectorMatches(sel, tmpl.Labels)
 		if !simple {
-			errs = append(errs, metavalidation.ValidateLabelSelector(sel, metavalidation.LabelSelectorValidationOptions{}, spec.Child("selector"))...)
+			errs = append(errs, metavalidation.ValidateLabelSelector(sel, metavalidation.LabelSelectorValidationOptions{}, spec().Child("selector"))...)
 		}
 		if len(sel.MatchLabels)+len(sel.MatchExpressions) == 0 {
-			errs = append(errs, field.Invalid(spec.Child("selector"), sel, "empty selector is invalid for deployment"))
+			errs = append(errs, field.Invalid(spec().Child("selector"), sel, "empty selector is invalid for deployment"))
 		}
 		if !simple {
 			s, err := metav1.LabelSelectorAsSelector(sel)
 			matches = err != nil || s.Empty() || s.Matches(labels.Set(tmpl.Labels))
 		}
 		if !matches {
-			errs = append(errs, field.Invalid(spec.Child("template", "metadata", "labels"), tmpl.Labels, "`selector` does not match template `labels`"))
+			errs = append(errs, field.Invalid(spec().Child("template", "metadata", "labels"), tmpl.Labels, "`selector` does not match template `labels`"))
 		}
 	}
-	errs = append(errs, validateTemplate(tmpl, spec.Child("template"), opts)...)
+	errs = append(errs, validateTemplate(tmpl, func() *field.Path { return spec().Child("template") }, opts)...)
 	if p := tmpl.Spec.RestartPolicy; p != "" && p != corev1.RestartPolicyAlways {
-		errs = append(errs, field.NotSupported(spec.Child("template", "spec", "restartPolicy"), p, []string{"Always"}))
+		errs = append(errs, field.NotSupported(spec().Child("template", "spec", "restartPolicy"), p, []string{"Always"}))
 	}
 	return errs
 }
 
-func validateDeploymentStrategy(s *appsv1.DeploymentStrategy, p *field.Path) field.ErrorList {
+func validateDeploymentStrategy(s *appsv1.DeploymentStrategy, p lazyPath) field.ErrorList {
 	var errs field.ErrorList
 	switch s.Type {
 	case "", appsv1.RollingUpdateDeploymentStrategyType:
 		if ru := s.RollingUpdate; ru != nil {
-			errs = append(errs, intOrPercent(ru.MaxUnavailable, p.Child("rollingUpdate", "maxUnavailable"))...)
-			errs = append(errs, intOrPercent(ru.MaxSurge, p.Child("rollingUpdate", "maxSurge"))...)
+			errs = append(errs, intOrPercent(ru.MaxUnavailable, func() *field.Path { return p().Child("rollingUpdate", "maxUnavailable") })...)
+			errs = append(errs, intOrPercent(ru.MaxSurge, func() *field.Path { return p().Child("rollingUpdate", "maxSurge") })...)
 			if isZero(ru.MaxUnavailable) && isZero(ru.MaxSurge) {
-				errs = append(errs, field.Invalid(p.Child("rollingUpdate", "maxUnavailable"), ru.MaxUnavailable.String(), "may not be 0 when `maxSurge` is 0"))
+				errs = append(errs, field.Invalid(p().Child("rollingUpdate", "maxUnavailable"), ru.MaxUnavailable.String(), "may not be 0 when `maxSurge` is 0"))
 			}
 		}
 	case appsv1.RecreateDeploymentStrategyType:
 		if s.RollingUpdate != nil {
-			errs = append(errs, field.Forbidden(p.Child("rollingUpdate"), "may not be specified when strategy `type` is 'Recreate'"))
+			errs = append(errs, field.Forbidden(p().Child("rollingUpdate"), "may not be specified when strategy `type` is 'Recreate'"))
 		}
 	default:
-		errs = append(errs, field.NotSupported(p.Child("type"), s.Type, []string{"Recreate", "RollingUpdate"}))
+		errs = append(errs, field.NotSupported(p().Child("type"), s.Type, []string{"Recreate", "RollingUpdate"}))
 	}
 	return errs
 }
@@ -284,18 +284,18 @@ func isZero(v *intstr.IntOrString) bool {
 }
 
 // intOrPercent is ValidatePositiveIntOrPercent.
-func intOrPercent(v *intstr.IntOrString, p *field.Path) field.ErrorList {
+func intOrPercent(v *intstr.IntOrString, p lazyPath) field.ErrorList {
 	if v == nil {
 		return nil
 	}
 	if v.Type == intstr.String {
 		if msgs := validation.IsValidPercent(v.StrVal); len(msgs) > 0 {
-			return field.ErrorList{field.Invalid(p, v.StrVal, strings.Join(msgs, ", "))}
+			return field.ErrorList{field.Invalid(p(), v.StrVal, strings.Join(msgs, ", "))}
 		}
 		return nil
 	}
 	if v.IntVal < 0 {
-		return field.ErrorList{field.Invalid(p, v.IntVal, "must be greater than or equal to 0")}
+		return field.ErrorList{field.Invalid(p(), v.IntVal, "must be greater than or equal to 0")}
 	}
 	return nil
 }
@@ -309,15 +309,15 @@ type podOpts struct {
 	volumes map[string]bool
 }
 
-func validateTemplate(t *corev1.PodTemplateSpec, p *field.Path, opts podOpts) field.ErrorList {
+func validateTemplate(t *corev1.PodTemplateSpec, p lazyPath, opts podOpts) field.ErrorList {
 	var errs field.ErrorList
 	if !labelsValid(t.Labels) {
-		errs = metavalidation.ValidateLabels(t.Labels, p.Child("metadata", "labels"))
+		errs = metavalidation.ValidateLabels(t.Labels, p().Child("metadata", "labels"))
 	}
 	if !annotationsValid(t.Annotations) {
-		errs = append(errs, apimachineryvalidation.ValidateAnnotations(t.Annotations, p.Child("metadata", "annotations"))...)
+		errs = append(errs, apimachineryvalidation.ValidateAnnotations(t.Annotations, p().Child("metadata", "annotations"))...)
 	}
-	return append(errs, validatePodSpec(&t.Spec, p.Child("spec"), opts)...)
+	return append(errs, validatePodSpec(&t.Spec, func() *field.Path { return p().Child("spec") }, opts)...)
 }
 
 var (
@@ -328,27 +328,27 @@ var (
 )
 
 // validatePodSpec is the common part of ValidatePodSpec.
-func validatePodSpec(s *corev1.PodSpec, p *field.Path, opts podOpts) field.ErrorList {
+func validatePodSpec(s *corev1.PodSpec, p lazyPath, opts podOpts) field.ErrorList {
 	var errs field.ErrorList
 	volumes := map[string]bool{}
 	for name := range opts.volumes {
 		volumes[name] = true
 	}
 	for i, v := range s.Volumes {
-		vp := p.Child("volumes").Index(i)
+		vp := func() *field.Path { return p().Child("volumes").Index(i) }
 		if v.Name == "" {
-			errs = append(errs, field.Required(vp.Child("name"), ""))
+			errs = append(errs, field.Required(vp().Child("name"), ""))
 			continue
 		}
-		errs = append(errs, dns1123Label(v.Name, vp.Child("name"))...)
+		errs = append(errs, dns1123Label(v.Name, func() *field.Path { return vp().Child("name") })...)
 		if volumes[v.Name] {
-			errs = append(errs, field.Duplicate(vp.Child("name"), v.Name))
+			errs = append(errs, field.Duplicate(vp().Child("name"), v.Name))
 		}
 		volumes[v.Name] = true
 		errs = append(errs, validateVolumeSource(&v.VolumeSource, vp)...)
 	}
 	if len(s.Containers) == 0 {
-		errs = append(errs, field.Required(p.Child("containers"), ""))
+		errs = append(errs, field.Required(p().Child("containers"), ""))
 	}
 	names := map[string]bool{}
 	// terminationGracePeriodSeconds defaults to 30 before validation.
@@ -357,10 +357,10 @@ func validatePodSpec(s *corev1.PodSpec, p *field.Path, opts podOpts) field.Error
 		grace = *s.TerminationGracePeriodSeconds
 	}
 	for i := range s.InitContainers {
-		errs = append(errs, validateContainer(&s.InitContainers[i], p.Child("initContainers").Index(i), volumes, names, true, grace)...)
+		errs = append(errs, validateContainer(&s.InitContainers[i], func() *field.Path { return p().Child("initContainers").Index(i) }, volumes, names, true, grace)...)
 	}
 	for i := range s.Containers {
-		errs = append(errs, validateContainer(&s.Containers[i], p.Child("containers").Index(i), volumes, names, false, grace)...)
+		errs = append(errs, validateContainer(&s.Containers[i], func() *field.Path { return p().Child("containers").Index(i) }, volumes, names, false, grace)...)
 	}
 	allowed := opts.restart
 	if allowed == nil {
@@ -376,67 +376,67 @@ func validatePodSpec(s *corev1.PodSpec, p *field.Path, opts podOpts) field.Error
 	}
 	if !ok {
 		if s.RestartPolicy == "" && opts.restart != nil {
-			errs = append(errs, field.Required(p.Child("restartPolicy"), "the default Always is not allowed here: set one of "+strings.Join(allowed, ", ")))
+			errs = append(errs, field.Required(p().Child("restartPolicy"), "the default Always is not allowed here: set one of "+strings.Join(allowed, ", ")))
 		} else {
-			errs = append(errs, field.NotSupported(p.Child("restartPolicy"), s.RestartPolicy, allowed))
+			errs = append(errs, field.NotSupported(p().Child("restartPolicy"), s.RestartPolicy, allowed))
 		}
 	}
 	if s.DNSPolicy != "" && !dnsPolicies.Has(string(s.DNSPolicy)) {
-		errs = append(errs, field.NotSupported(p.Child("dnsPolicy"), s.DNSPolicy, sets.List(dnsPolicies)))
+		errs = append(errs, field.NotSupported(p().Child("dnsPolicy"), s.DNSPolicy, sets.List(dnsPolicies)))
 	}
 	if !labelsValid(s.NodeSelector) {
-		errs = append(errs, metavalidation.ValidateLabels(s.NodeSelector, p.Child("nodeSelector"))...)
+		errs = append(errs, metavalidation.ValidateLabels(s.NodeSelector, p().Child("nodeSelector"))...)
 	}
 	if s.ServiceAccountName != "" {
 		for _, msg := range subdomainName(s.ServiceAccountName) {
-			errs = append(errs, field.Invalid(p.Child("serviceAccountName"), s.ServiceAccountName, msg))
+			errs = append(errs, field.Invalid(p().Child("serviceAccountName"), s.ServiceAccountName, msg))
 		}
 	}
 	if s.Hostname != "" {
-		errs = append(errs, dns1123Label(s.Hostname, p.Child("hostname"))...)
+		errs = append(errs, dns1123Label(s.Hostname, func() *field.Path { return p().Child("hostname") })...)
 	}
 	if s.Subdomain != "" {
-		errs = append(errs, dns1123Label(s.Subdomain, p.Child("subdomain"))...)
+		errs = append(errs, dns1123Label(s.Subdomain, func() *field.Path { return p().Child("subdomain") })...)
 	}
 	// A negative terminationGracePeriodSeconds is set to 1 by the server,
 	// with a warning: not an error.
 	if s.ActiveDeadlineSeconds != nil && *s.ActiveDeadlineSeconds <= 0 {
-		errs = append(errs, field.Invalid(p.Child("activeDeadlineSeconds"), *s.ActiveDeadlineSeconds, "must be between 1 and 2147483647, inclusive"))
+		errs = append(errs, field.Invalid(p().Child("activeDeadlineSeconds"), *s.ActiveDeadlineSeconds, "must be between 1 and 2147483647, inclusive"))
 	}
 	for i, t := range s.Tolerations {
-		errs = append(errs, validateToleration(&t, p.Child("tolerations").Index(i))...)
+		errs = append(errs, validateToleration(&t, p().Child("tolerations").Index(i))...)
 	}
 	if sc := s.SecurityContext; sc != nil {
-		sp := p.Child("securityContext")
-		errs = append(errs, userID(sc.RunAsUser, sp.Child("runAsUser"))...)
-		errs = append(errs, groupID(sc.RunAsGroup, sp.Child("runAsGroup"))...)
-		errs = append(errs, groupID(sc.FSGroup, sp.Child("fsGroup"))...)
+		sp := func() *field.Path { return p().Child("securityContext") }
+		errs = append(errs, userID(sc.RunAsUser, func() *field.Path { return sp().Child("runAsUser") })...)
+		errs = append(errs, groupID(sc.RunAsGroup, func() *field.Path { return sp().Child("runAsGroup") })...)
+		errs = append(errs, groupID(sc.FSGroup, func() *field.Path { return sp().Child("fsGroup") })...)
 		for i, g := range sc.SupplementalGroups {
-			errs = append(errs, groupID(&g, sp.Child("supplementalGroups").Index(i))...)
+			errs = append(errs, groupID(&g, func() *field.Path { return sp().Child("supplementalGroups").Index(i) })...)
 		}
 	}
 	if a := s.Affinity; a != nil {
-		errs = append(errs, validateAffinity(a, p.Child("affinity"))...)
+		errs = append(errs, validateAffinity(a, p().Child("affinity"))...)
 	}
 	for i, c := range s.TopologySpreadConstraints {
-		cp := p.Child("topologySpreadConstraints").Index(i)
+		cp := func() *field.Path { return p().Child("topologySpreadConstraints").Index(i) }
 		if c.MaxSkew <= 0 {
-			errs = append(errs, field.Invalid(cp.Child("maxSkew"), c.MaxSkew, "must be greater than zero"))
+			errs = append(errs, field.Invalid(cp().Child("maxSkew"), c.MaxSkew, "must be greater than zero"))
 		}
 		switch c.WhenUnsatisfiable {
 		case corev1.DoNotSchedule, corev1.ScheduleAnyway:
 		case "":
-			errs = append(errs, field.Required(cp.Child("whenUnsatisfiable"), ""))
+			errs = append(errs, field.Required(cp().Child("whenUnsatisfiable"), ""))
 		default:
-			errs = append(errs, field.NotSupported(cp.Child("whenUnsatisfiable"), c.WhenUnsatisfiable, []string{"DoNotSchedule", "ScheduleAnyway"}))
+			errs = append(errs, field.NotSupported(cp().Child("whenUnsatisfiable"), c.WhenUnsatisfiable, []string{"DoNotSchedule", "ScheduleAnyway"}))
 		}
 		if c.TopologyKey == "" {
-			errs = append(errs, field.Required(cp.Child("topologyKey"), "can not be empty"))
+			errs = append(errs, field.Required(cp().Child("topologyKey"), "can not be empty"))
 		} else {
-			errs = append(errs, metavalidation.ValidateLabelName(c.TopologyKey, cp.Child("topologyKey"))...)
+			errs = append(errs, metavalidation.ValidateLabelName(c.TopologyKey, cp().Child("topologyKey"))...)
 		}
 		if c.LabelSelector != nil {
-			errs = append(errs, metavalidation.ValidateLabelSelector(c.LabelSelector, metavalidation.LabelSelectorValidationOptions{}, cp.Child("labelSelector"))...)
+			errs = append(errs, metavalidation.ValidateLabelSelector(c.LabelSelector, metavalidation.LabelSelectorValidationOptions{}, cp().Child("labelSelector"))...)
 		}
 	}
 	return errs
@@ -444,24 +444,24 @@ func validatePodSpec(s *corev1.PodSpec, p *field.Path, opts podOpts) field.Error
 
 // userID and groupID are IsValidUserID and IsValidGroupID on an optional
 // ID.
-func userID(id *int64, p *field.Path) field.ErrorList {
+func userID(id *int64, p lazyPath) field.ErrorList {
 	if id == nil {
 		return nil
 	}
 	var errs field.ErrorList
 	for _, msg := range validation.IsValidUserID(*id) {
-		errs = append(errs, field.Invalid(p, *id, msg))
+		errs = append(errs, field.Invalid(p(), *id, msg))
 	}
 	return errs
 }
 
-func groupID(id *int64, p *field.Path) field.ErrorList {
+func groupID(id *int64, p lazyPath) field.ErrorList {
 	if id == nil {
 		return nil
 	}
 	var errs field.ErrorList
 	for _, msg := range validation.IsValidGroupID(*id) {
-		errs = append(errs, field.Invalid(p, *id, msg))
+		errs = append(errs, field.Invalid(p(), *id, msg))
 	}
 	return errs
 }
@@ -579,7 +579,7 @@ func validateToleration(t *corev1.Toleration, p *field.Path) field.ErrorList {
 // validateVolumeSource checks that a volume has at most one source and
 // the references of the common sources (an empty one defaults to
 // emptyDir).
-func validateVolumeSource(v *corev1.VolumeSource, p *field.Path) field.ErrorList {
+func validateVolumeSource(v *corev1.VolumeSource, p lazyPath) field.ErrorList {
 	var errs field.ErrorList
 	n := 0
 	for _, set := range []bool{v.HostPath != nil, v.EmptyDir != nil, v.GCEPersistentDisk != nil, v.AWSElasticBlockStore != nil, v.GitRepo != nil, v.Secret != nil, v.NFS != nil, v.ISCSI != nil, v.Glusterfs != nil, v.PersistentVolumeClaim != nil, v.RBD != nil, v.FlexVolume != nil, v.Cinder != nil, v.CephFS != nil, v.Flocker != nil, v.DownwardAPI != nil, v.FC != nil, v.AzureFile != nil, v.ConfigMap != nil, v.VsphereVolume != nil, v.Quobyte != nil, v.AzureDisk != nil, v.PhotonPersistentDisk != nil, v.Projected != nil, v.PortworxVolume != nil, v.ScaleIO != nil, v.StorageOS != nil, v.CSI != nil, v.Ephemeral != nil, v.Image != nil} {
@@ -588,87 +588,87 @@ func validateVolumeSource(v *corev1.VolumeSource, p *field.Path) field.ErrorList
 		}
 	}
 	if n > 1 {
-		errs = append(errs, field.Forbidden(p, "may not specify more than 1 volume type"))
+		errs = append(errs, field.Forbidden(p(), "may not specify more than 1 volume type"))
 	}
 	if v.ConfigMap != nil && v.ConfigMap.Name == "" {
-		errs = append(errs, field.Required(p.Child("configMap", "name"), ""))
+		errs = append(errs, field.Required(p().Child("configMap", "name"), ""))
 	}
 	if v.Secret != nil && v.Secret.SecretName == "" {
-		errs = append(errs, field.Required(p.Child("secret", "secretName"), ""))
+		errs = append(errs, field.Required(p().Child("secret", "secretName"), ""))
 	}
 	if v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == "" {
-		errs = append(errs, field.Required(p.Child("persistentVolumeClaim", "claimName"), ""))
+		errs = append(errs, field.Required(p().Child("persistentVolumeClaim", "claimName"), ""))
 	}
 	if v.HostPath != nil && v.HostPath.Path == "" {
-		errs = append(errs, field.Required(p.Child("hostPath", "path"), ""))
+		errs = append(errs, field.Required(p().Child("hostPath", "path"), ""))
 	}
 	if v.EmptyDir != nil && v.EmptyDir.SizeLimit != nil && v.EmptyDir.SizeLimit.Sign() < 0 {
-		errs = append(errs, field.Invalid(p.Child("emptyDir", "sizeLimit"), v.EmptyDir.SizeLimit.String(), "must be greater than or equal to 0"))
+		errs = append(errs, field.Invalid(p().Child("emptyDir", "sizeLimit"), v.EmptyDir.SizeLimit.String(), "must be greater than or equal to 0"))
 	}
 	return errs
 }
 
-func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[string]bool, init bool, grace int64) field.ErrorList {
+func validateContainer(c *corev1.Container, p lazyPath, volumes, names map[string]bool, init bool, grace int64) field.ErrorList {
 	var errs field.ErrorList
 	if c.Name == "" {
-		errs = append(errs, field.Required(p.Child("name"), ""))
+		errs = append(errs, field.Required(p().Child("name"), ""))
 	} else {
-		errs = append(errs, dns1123Label(c.Name, p.Child("name"))...)
+		errs = append(errs, dns1123Label(c.Name, func() *field.Path { return p().Child("name") })...)
 		if names[c.Name] {
-			errs = append(errs, field.Duplicate(p.Child("name"), c.Name))
+			errs = append(errs, field.Duplicate(p().Child("name"), c.Name))
 		}
 		names[c.Name] = true
 	}
 	if c.Image == "" {
-		errs = append(errs, field.Required(p.Child("image"), ""))
+		errs = append(errs, field.Required(p().Child("image"), ""))
 	}
 	if c.ImagePullPolicy != "" && !pullPolicies.Has(string(c.ImagePullPolicy)) {
-		errs = append(errs, field.NotSupported(p.Child("imagePullPolicy"), c.ImagePullPolicy, sets.List(pullPolicies)))
+		errs = append(errs, field.NotSupported(p().Child("imagePullPolicy"), c.ImagePullPolicy, sets.List(pullPolicies)))
 	}
 	switch c.TerminationMessagePolicy {
 	case "", corev1.TerminationMessageReadFile, corev1.TerminationMessageFallbackToLogsOnError:
 	default:
-		errs = append(errs, field.NotSupported(p.Child("terminationMessagePolicy"), c.TerminationMessagePolicy, []string{"FallbackToLogsOnError", "File"}))
+		errs = append(errs, field.NotSupported(p().Child("terminationMessagePolicy"), c.TerminationMessagePolicy, []string{"FallbackToLogsOnError", "File"}))
 	}
 	// validateContainerPorts
 	portNames := map[string]bool{}
 	for i, port := range c.Ports {
-		pp := p.Child("ports").Index(i)
+		pp := func() *field.Path { return p().Child("ports").Index(i) }
 		if port.Name != "" {
 			if msgs := validation.IsValidPortName(port.Name); len(msgs) > 0 {
 				for _, msg := range msgs {
-					errs = append(errs, field.Invalid(pp.Child("name"), port.Name, msg))
+					errs = append(errs, field.Invalid(pp().Child("name"), port.Name, msg))
 				}
 			} else if portNames[port.Name] {
-				errs = append(errs, field.Duplicate(pp.Child("name"), port.Name))
+				errs = append(errs, field.Duplicate(pp().Child("name"), port.Name))
 			}
 			portNames[port.Name] = true
 		}
 		if port.ContainerPort == 0 {
-			errs = append(errs, field.Required(pp.Child("containerPort"), ""))
+			errs = append(errs, field.Required(pp().Child("containerPort"), ""))
 		} else {
 			for _, msg := range validation.IsValidPortNum(int(port.ContainerPort)) {
-				errs = append(errs, field.Invalid(pp.Child("containerPort"), port.ContainerPort, msg))
+				errs = append(errs, field.Invalid(pp().Child("containerPort"), port.ContainerPort, msg))
 			}
 		}
 		if port.HostPort != 0 {
 			for _, msg := range validation.IsValidPortNum(int(port.HostPort)) {
-				errs = append(errs, field.Invalid(pp.Child("hostPort"), port.HostPort, msg))
+				errs = append(errs, field.Invalid(pp().Child("hostPort"), port.HostPort, msg))
 			}
 		}
 		if port.Protocol != "" && !protocols.Has(string(port.Protocol)) {
-			errs = append(errs, field.NotSupported(pp.Child("protocol"), port.Protocol, sets.List(protocols)))
+			errs = append(errs, field.NotSupported(pp().Child("protocol"), port.Protocol, sets.List(protocols)))
 		}
 	}
 	// ValidateEnv, with the relaxed names of 1.34 and later
 	// (RelaxedEnvironmentVariableValidation is on by default).
 	for i, e := range c.Env {
-		ep := p.Child("env").Index(i)
+		ep := func() *field.Path { return p().Child("env").Index(i) }
 		if e.Name == "" {
-			errs = append(errs, field.Required(ep.Child("name"), ""))
+			errs = append(errs, field.Required(ep().Child("name"), ""))
 		} else {
 			for _, msg := range validation.IsRelaxedEnvVarName(e.Name) {
-				errs = append(errs, field.Invalid(ep.Child("name"), e.Name, msg))
+				errs = append(errs, field.Invalid(ep().Child("name"), e.Name, msg))
 			}
 		}
 		if vf := e.ValueFrom; vf != nil {
@@ -680,30 +680,30 @@ func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[st
 			}
 			switch {
 			case n == 0:
-				errs = append(errs, field.Invalid(ep.Child("valueFrom"), "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"))
+				errs = append(errs, field.Invalid(ep().Child("valueFrom"), "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"))
 			case n > 1:
-				errs = append(errs, field.Invalid(ep, "", "may not have more than one field specified at a time"))
+				errs = append(errs, field.Invalid(ep(), "", "may not have more than one field specified at a time"))
 			}
 			if e.Value != "" && n > 0 {
-				errs = append(errs, field.Invalid(ep.Child("valueFrom"), "", "may not be specified when `value` is not empty"))
+				errs = append(errs, field.Invalid(ep().Child("valueFrom"), "", "may not be specified when `value` is not empty"))
 			}
 			if r := vf.FieldRef; r != nil {
-				errs = append(errs, validateFieldRef(r, ep.Child("valueFrom", "fieldRef"))...)
+				errs = append(errs, validateFieldRef(r, ep().Child("valueFrom", "fieldRef"))...)
 			}
 			if r := vf.SecretKeyRef; r != nil {
 				if r.Key == "" {
-					errs = append(errs, field.Required(ep.Child("valueFrom", "secretKeyRef", "key"), ""))
+					errs = append(errs, field.Required(ep().Child("valueFrom", "secretKeyRef", "key"), ""))
 				}
 				if r.Name == "" {
-					errs = append(errs, field.Required(ep.Child("valueFrom", "secretKeyRef", "name"), ""))
+					errs = append(errs, field.Required(ep().Child("valueFrom", "secretKeyRef", "name"), ""))
 				}
 			}
 			if r := vf.ConfigMapKeyRef; r != nil {
 				if r.Key == "" {
-					errs = append(errs, field.Required(ep.Child("valueFrom", "configMapKeyRef", "key"), ""))
+					errs = append(errs, field.Required(ep().Child("valueFrom", "configMapKeyRef", "key"), ""))
 				}
 				if r.Name == "" {
-					errs = append(errs, field.Required(ep.Child("valueFrom", "configMapKeyRef", "name"), ""))
+					errs = append(errs, field.Required(ep().Child("valueFrom", "configMapKeyRef", "name"), ""))
 				}
 			}
 		}
@@ -711,31 +711,31 @@ func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[st
 	// ValidateVolumeMounts
 	mountPaths := map[string]bool{}
 	for i, m := range c.VolumeMounts {
-		mp := p.Child("volumeMounts").Index(i)
+		mp := func() *field.Path { return p().Child("volumeMounts").Index(i) }
 		if m.Name == "" {
-			errs = append(errs, field.Required(mp.Child("name"), ""))
+			errs = append(errs, field.Required(mp().Child("name"), ""))
 		} else if !volumes[m.Name] {
-			errs = append(errs, field.NotFound(mp.Child("name"), m.Name))
+			errs = append(errs, field.NotFound(mp().Child("name"), m.Name))
 		}
 		if m.MountPath == "" {
-			errs = append(errs, field.Required(mp.Child("mountPath"), ""))
+			errs = append(errs, field.Required(mp().Child("mountPath"), ""))
 		} else if mountPaths[m.MountPath] {
-			errs = append(errs, field.Invalid(mp.Child("mountPath"), m.MountPath, "must be unique"))
+			errs = append(errs, field.Invalid(mp().Child("mountPath"), m.MountPath, "must be unique"))
 		}
 		mountPaths[m.MountPath] = true
 	}
-	errs = append(errs, validateResources(&c.Resources, p.Child("resources"))...)
+	errs = append(errs, validateResources(&c.Resources, func() *field.Path { return p().Child("resources") })...)
 	if lc := c.Lifecycle; lc != nil {
 		if lc.PostStart != nil {
-			errs = append(errs, validateLifecycleHandler(lc.PostStart, grace, p.Child("lifecycle", "postStart"))...)
+			errs = append(errs, validateLifecycleHandler(lc.PostStart, grace, func() *field.Path { return p().Child("lifecycle", "postStart") })...)
 		}
 		if lc.PreStop != nil {
-			errs = append(errs, validateLifecycleHandler(lc.PreStop, grace, p.Child("lifecycle", "preStop"))...)
+			errs = append(errs, validateLifecycleHandler(lc.PreStop, grace, func() *field.Path { return p().Child("lifecycle", "preStop") })...)
 		}
 	}
 	if sc := c.SecurityContext; sc != nil {
-		errs = append(errs, userID(sc.RunAsUser, p.Child("securityContext", "runAsUser"))...)
-		errs = append(errs, groupID(sc.RunAsGroup, p.Child("securityContext", "runAsGroup"))...)
+		errs = append(errs, userID(sc.RunAsUser, func() *field.Path { return p().Child("securityContext", "runAsUser") })...)
+		errs = append(errs, groupID(sc.RunAsGroup, func() *field.Path { return p().Child("securityContext", "runAsGroup") })...)
 	}
 	for _, pr := range []struct {
 		probe *corev1.Probe
@@ -747,92 +747,92 @@ func validateContainer(c *corev1.Container, p *field.Path, volumes, names map[st
 		if init && c.RestartPolicy == nil {
 			continue // init-container-probe's (workload)
 		}
-		errs = append(errs, validateProbe(pr.probe, pr.name != "readinessProbe", p.Child(pr.name))...)
+		errs = append(errs, validateProbe(pr.probe, pr.name != "readinessProbe", func() *field.Path { return p().Child(pr.name) })...)
 	}
 	return errs
 }
 
 // validateProbe is validateProbe and validateHandler: exactly one handler,
 // valid ports, and successThreshold 1 for liveness and startup probes.
-func validateProbe(pr *corev1.Probe, mustSucceedOnce bool, p *field.Path) field.ErrorList {
+func validateProbe(pr *corev1.Probe, mustSucceedOnce bool, p lazyPath) field.ErrorList {
 	var errs field.ErrorList
 	h := &pr.ProbeHandler
 	n := 0
 	if h.Exec != nil {
 		n++
 		if len(h.Exec.Command) == 0 {
-			errs = append(errs, field.Required(p.Child("exec", "command"), ""))
+			errs = append(errs, field.Required(p().Child("exec", "command"), ""))
 		}
 	}
 	if h.HTTPGet != nil {
 		n++
-		errs = append(errs, portNumOrName(h.HTTPGet.Port, p.Child("httpGet", "port"))...)
+		errs = append(errs, portNumOrName(h.HTTPGet.Port, func() *field.Path { return p().Child("httpGet", "port") })...)
 		switch h.HTTPGet.Scheme {
 		case "", corev1.URISchemeHTTP, corev1.URISchemeHTTPS:
 		default:
-			errs = append(errs, field.NotSupported(p.Child("httpGet", "scheme"), h.HTTPGet.Scheme, []string{"HTTP", "HTTPS"}))
+			errs = append(errs, field.NotSupported(p().Child("httpGet", "scheme"), h.HTTPGet.Scheme, []string{"HTTP", "HTTPS"}))
 		}
 	}
 	if h.TCPSocket != nil {
 		n++
-		errs = append(errs, portNumOrName(h.TCPSocket.Port, p.Child("tcpSocket", "port"))...)
+		errs = append(errs, portNumOrName(h.TCPSocket.Port, func() *field.Path { return p().Child("tcpSocket", "port") })...)
 	}
 	if h.GRPC != nil {
 		n++
 		for _, msg := range validation.IsValidPortNum(int(h.GRPC.Port)) {
-			errs = append(errs, field.Invalid(p.Child("grpc", "port"), h.GRPC.Port, msg))
+			errs = append(errs, field.Invalid(p().Child("grpc", "port"), h.GRPC.Port, msg))
 		}
 	}
 	switch {
 	case n == 0:
-		errs = append(errs, field.Required(p, "must specify a handler type"))
+		errs = append(errs, field.Required(p(), "must specify a handler type"))
 	case n > 1:
-		errs = append(errs, field.Forbidden(p, "may not specify more than 1 handler type"))
+		errs = append(errs, field.Forbidden(p(), "may not specify more than 1 handler type"))
 	}
 	for _, f := range []struct {
 		v    int32
 		name string
 	}{{pr.InitialDelaySeconds, "initialDelaySeconds"}, {pr.TimeoutSeconds, "timeoutSeconds"}, {pr.PeriodSeconds, "periodSeconds"}, {pr.SuccessThreshold, "successThreshold"}, {pr.FailureThreshold, "failureThreshold"}} {
 		if f.v < 0 {
-			errs = append(errs, field.Invalid(p.Child(f.name), f.v, "must be greater than or equal to 0"))
+			errs = append(errs, field.Invalid(p().Child(f.name), f.v, "must be greater than or equal to 0"))
 		}
 	}
 	if mustSucceedOnce && pr.SuccessThreshold > 1 {
-		errs = append(errs, field.Invalid(p.Child("successThreshold"), pr.SuccessThreshold, "must be 1"))
+		errs = append(errs, field.Invalid(p().Child("successThreshold"), pr.SuccessThreshold, "must be 1"))
 	}
 	return errs
 }
 
 // validateLifecycleHandler is validateHandler for postStart and preStop:
 // exactly one handler, and a sleep within the grace period.
-func validateLifecycleHandler(h *corev1.LifecycleHandler, grace int64, p *field.Path) field.ErrorList {
+func validateLifecycleHandler(h *corev1.LifecycleHandler, grace int64, p lazyPath) field.ErrorList {
 	var errs field.ErrorList
 	n := 0
 	if h.Exec != nil {
 		n++
 		if len(h.Exec.Command) == 0 {
-			errs = append(errs, field.Required(p.Child("exec", "command"), ""))
+			errs = append(errs, field.Required(p().Child("exec", "command"), ""))
 		}
 	}
 	if h.HTTPGet != nil {
 		n++
-		errs = append(errs, portNumOrName(h.HTTPGet.Port, p.Child("httpGet", "port"))...)
+		errs = append(errs, portNumOrName(h.HTTPGet.Port, func() *field.Path { return p().Child("httpGet", "port") })...)
 	}
 	if h.TCPSocket != nil {
 		n++
-		errs = append(errs, portNumOrName(h.TCPSocket.Port, p.Child("tcpSocket", "port"))...)
+		errs = append(errs, portNumOrName(h.TCPSocket.Port, func() *field.Path { return p().Child("tcpSocket", "port") })...)
 	}
 	if h.Sleep != nil {
 		n++
 		if h.Sleep.Seconds < 0 || h.Sleep.Seconds > grace {
-			errs = append(errs, field.Invalid(p.Child("sleep"), h.Sleep.Seconds, fmt.Sprintf("must be non-negative and less than terminationGracePeriodSeconds (%d)", grace)))
+			errs = append(errs, field.Invalid(p().Child("sleep"), h.Sleep.Seconds, fmt.Sprintf("must be non-negative and less than terminationGracePeriodSeconds (%d)", grace)))
 		}
 	}
 	switch {
 	case n == 0:
-		errs = append(errs, field.Required(p, "must specify a handler type"))
+		errs = append(errs, field.Required(p(), "must specify a handler type"))
 	case n > 1:
-		errs = append(errs, field.Forbidden(p, "may not specify more than 1 handler type"))
+		errs = append(errs, field.Forbidden(p(), "may not specify more than 1 handler type"))
 	}
 	return errs
 }
@@ -874,7 +874,7 @@ func validateFieldRef(r *corev1.ObjectFieldSelector, p *field.Path) field.ErrorL
 	return nil
 }
 
-func portNumOrName(v intstr.IntOrString, p *field.Path) field.ErrorList {
+func portNumOrName(v intstr.IntOrString, p lazyPath) field.ErrorList {
 	var msgs []string
 	if v.Type == intstr.Int {
 		msgs = validation.IsValidPortNum(int(v.IntVal))
@@ -883,7 +883,7 @@ func portNumOrName(v intstr.IntOrString, p *field.Path) field.ErrorList {
 	}
 	var errs field.ErrorList
 	for _, m := range msgs {
-		errs = append(errs, field.Invalid(p, v.String(), m))
+		errs = append(errs, field.Invalid(p(), v.String(), m))
 	}
 	return errs
 }
@@ -891,25 +891,25 @@ func portNumOrName(v intstr.IntOrString, p *field.Path) field.ErrorList {
 // validateResources is ValidateContainerResourceRequirements: standard or
 // qualified resource names, non-negative quantities, whole numbers for
 // resources other than CPU and memory, limits for extended resources.
-func validateResources(r *corev1.ResourceRequirements, p *field.Path) field.ErrorList {
+func validateResources(r *corev1.ResourceRequirements, p lazyPath) field.ErrorList {
 	var errs field.ErrorList
-	check := func(list corev1.ResourceList, lp *field.Path) {
+	check := func(list corev1.ResourceList, kind string) {
 		for name, q := range list {
-			np := lp.Key(string(name))
+			np := func() *field.Path { return p().Child(kind).Key(string(name)) }
 			errs = append(errs, validateResourceName(string(name), np)...)
 			if q.Sign() < 0 {
-				errs = append(errs, field.Invalid(np, q.String(), "must be greater than or equal to 0"))
+				errs = append(errs, field.Invalid(np(), q.String(), "must be greater than or equal to 0"))
 			}
 			if name == corev1.ResourceMemory || name == corev1.ResourceEphemeralStorage || strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
 				continue
 			}
 			if name != corev1.ResourceCPU && !isInteger(q) {
-				errs = append(errs, field.Invalid(np, q.String(), "must be an integer"))
+				errs = append(errs, field.Invalid(np(), q.String(), "must be an integer"))
 			}
 		}
 	}
-	check(r.Limits, p.Child("limits"))
-	check(r.Requests, p.Child("requests"))
+	check(r.Limits, "limits")
+	check(r.Requests, "requests")
 	// Requests above their limits are requests-exceed-limits' (workload).
 	for name := range r.Requests {
 		if _, ok := r.Limits[name]; ok {
@@ -917,7 +917,7 @@ func validateResources(r *corev1.ResourceRequirements, p *field.Path) field.Erro
 		}
 		if name != corev1.ResourceCPU && name != corev1.ResourceMemory && name != corev1.ResourceEphemeralStorage && !strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) && strings.Contains(string(name), "/") && !strings.HasPrefix(string(name), "kubernetes.io/") {
 			// Extended resources cannot be overcommitted.
-			errs = append(errs, field.Required(p.Child("limits").Key(string(name)), "Limit must be set for non overcommitable resources"))
+			errs = append(errs, field.Required(p().Child("limits").Key(string(name)), "Limit must be set for non overcommitable resources"))
 		}
 	}
 	return errs
@@ -929,10 +929,11 @@ var standardResources = sets.New("cpu", "memory", "ephemeral-storage", "storage"
 
 // validateResourceName is validateContainerResourceName: a standard name,
 // hugepages-<size>, or a name qualified with a domain.
-func validateResourceName(name string, p *field.Path) field.ErrorList {
+func validateResourceName(name string, lp lazyPath) field.ErrorList {
 	if standardResources.Has(name) || strings.HasPrefix(name, corev1.ResourceHugePagesPrefix) {
 		return nil
 	}
+	p := lp()
 	var errs field.ErrorList
 	for _, msg := range validation.IsQualifiedName(name) {
 		errs = append(errs, field.Invalid(p, name, msg))
@@ -945,9 +946,9 @@ func validateResourceName(name string, p *field.Path) field.ErrorList {
 
 func validateJobSpec(s *batchv1.JobSpec, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, nonNegative(s.Parallelism, p.Child("parallelism"))...)
-	errs = append(errs, nonNegative(s.Completions, p.Child("completions"))...)
-	errs = append(errs, nonNegative(s.BackoffLimit, p.Child("backoffLimit"))...)
+	errs = append(errs, nonNegative(s.Parallelism, func() *field.Path { return p.Child("parallelism") })...)
+	errs = append(errs, nonNegative(s.Completions, func() *field.Path { return p.Child("completions") })...)
+	errs = append(errs, nonNegative(s.BackoffLimit, func() *field.Path { return p.Child("backoffLimit") })...)
 	if s.ActiveDeadlineSeconds != nil && *s.ActiveDeadlineSeconds < 0 {
 		errs = append(errs, field.Invalid(p.Child("activeDeadlineSeconds"), *s.ActiveDeadlineSeconds, "must be greater than or equal to 0"))
 	}
@@ -967,7 +968,7 @@ func validateJobSpec(s *batchv1.JobSpec, p *field.Path) field.ErrorList {
 			errs = append(errs, field.NotSupported(p.Child("completionMode"), m, []string{"Indexed", "NonIndexed"}))
 		}
 	}
-	errs = append(errs, validateTemplate(&s.Template, p.Child("template"), podOpts{restart: []string{"OnFailure", "Never"}})...)
+	errs = append(errs, validateTemplate(&s.Template, func() *field.Path { return p.Child("template") }, podOpts{restart: []string{"OnFailure", "Never"}})...)
 	return errs
 }
 
@@ -991,8 +992,8 @@ func validateCronJob(c *batchv1.CronJob) field.ErrorList {
 	if c.Spec.StartingDeadlineSeconds != nil && *c.Spec.StartingDeadlineSeconds < 0 {
 		errs = append(errs, field.Invalid(p.Child("startingDeadlineSeconds"), *c.Spec.StartingDeadlineSeconds, "must be greater than or equal to 0"))
 	}
-	errs = append(errs, nonNegative(c.Spec.SuccessfulJobsHistoryLimit, p.Child("successfulJobsHistoryLimit"))...)
-	errs = append(errs, nonNegative(c.Spec.FailedJobsHistoryLimit, p.Child("failedJobsHistoryLimit"))...)
+	errs = append(errs, nonNegative(c.Spec.SuccessfulJobsHistoryLimit, func() *field.Path { return p.Child("successfulJobsHistoryLimit") })...)
+	errs = append(errs, nonNegative(c.Spec.FailedJobsHistoryLimit, func() *field.Path { return p.Child("failedJobsHistoryLimit") })...)
 	errs = append(errs, validateJobSpec(&c.Spec.JobTemplate.Spec, p.Child("jobTemplate", "spec"))...)
 	return errs
 }
@@ -1002,73 +1003,73 @@ var serviceTypes = []string{"ClusterIP", "ExternalName", "LoadBalancer", "NodePo
 // validateService is the common part of ValidateService.
 func validateService(s *corev1.Service) field.ErrorList {
 	var errs field.ErrorList
-	p := field.NewPath("spec")
+	p := func() *field.Path { return field.NewPath("spec") }
 	typ := s.Spec.Type
 	switch typ {
 	case "", corev1.ServiceTypeClusterIP, corev1.ServiceTypeNodePort, corev1.ServiceTypeLoadBalancer, corev1.ServiceTypeExternalName:
 	default:
-		errs = append(errs, field.NotSupported(p.Child("type"), typ, serviceTypes))
+		errs = append(errs, field.NotSupported(p().Child("type"), typ, serviceTypes))
 	}
 	headless := s.Spec.ClusterIP == corev1.ClusterIPNone
 	if typ == corev1.ServiceTypeExternalName {
 		if s.Spec.ExternalName == "" {
-			errs = append(errs, field.Required(p.Child("externalName"), ""))
+			errs = append(errs, field.Required(p().Child("externalName"), ""))
 		} else {
 			name := strings.TrimSuffix(s.Spec.ExternalName, ".")
 			for _, msg := range validation.IsDNS1123Subdomain(name) {
-				errs = append(errs, field.Invalid(p.Child("externalName"), s.Spec.ExternalName, msg))
+				errs = append(errs, field.Invalid(p().Child("externalName"), s.Spec.ExternalName, msg))
 			}
 		}
 	} else if len(s.Spec.Ports) == 0 && !headless {
-		errs = append(errs, field.Required(p.Child("ports"), ""))
+		errs = append(errs, field.Required(p().Child("ports"), ""))
 	}
 	if (typ == corev1.ServiceTypeNodePort || typ == corev1.ServiceTypeLoadBalancer) && headless {
-		errs = append(errs, field.Invalid(p.Child("clusterIPs").Index(0), "None", "may not be set to 'None' for LoadBalancer or NodePort services"))
+		errs = append(errs, field.Invalid(p().Child("clusterIPs").Index(0), "None", "may not be set to 'None' for LoadBalancer or NodePort services"))
 	}
 	names := map[string]bool{}
 	for i, port := range s.Spec.Ports {
-		pp := p.Child("ports").Index(i)
+		pp := func() *field.Path { return p().Child("ports").Index(i) }
 		if len(s.Spec.Ports) > 1 && port.Name == "" {
-			errs = append(errs, field.Required(pp.Child("name"), ""))
+			errs = append(errs, field.Required(pp().Child("name"), ""))
 		} else if port.Name != "" {
-			errs = append(errs, dns1123Label(port.Name, pp.Child("name"))...)
+			errs = append(errs, dns1123Label(port.Name, func() *field.Path { return pp().Child("name") })...)
 			if names[port.Name] {
-				errs = append(errs, field.Duplicate(pp.Child("name"), port.Name))
+				errs = append(errs, field.Duplicate(pp().Child("name"), port.Name))
 			}
 			names[port.Name] = true
 		}
 		for _, msg := range validation.IsValidPortNum(int(port.Port)) {
-			errs = append(errs, field.Invalid(pp.Child("port"), port.Port, msg))
+			errs = append(errs, field.Invalid(pp().Child("port"), port.Port, msg))
 		}
 		if port.Protocol != "" && !protocols.Has(string(port.Protocol)) {
-			errs = append(errs, field.NotSupported(pp.Child("protocol"), port.Protocol, sets.List(protocols)))
+			errs = append(errs, field.NotSupported(pp().Child("protocol"), port.Protocol, sets.List(protocols)))
 		}
 		if port.TargetPort.Type == intstr.Int && port.TargetPort.IntVal != 0 || port.TargetPort.Type == intstr.String && port.TargetPort.StrVal != "" {
-			errs = append(errs, portNumOrName(port.TargetPort, pp.Child("targetPort"))...)
+			errs = append(errs, portNumOrName(port.TargetPort, func() *field.Path { return pp().Child("targetPort") })...)
 		}
 		if port.NodePort != 0 {
 			if typ != corev1.ServiceTypeNodePort && typ != corev1.ServiceTypeLoadBalancer {
-				errs = append(errs, field.Forbidden(pp.Child("nodePort"), "may not be used when `type` is 'ClusterIP'"))
+				errs = append(errs, field.Forbidden(pp().Child("nodePort"), "may not be used when `type` is 'ClusterIP'"))
 			} else if port.NodePort < 30000 || port.NodePort > 32767 {
 				// The default --service-node-port-range; a cluster may set
 				// another.
-				errs = append(errs, field.Invalid(pp.Child("nodePort"), port.NodePort, "provided port is not in the valid range. The range of valid ports is 30000-32767"))
+				errs = append(errs, field.Invalid(pp().Child("nodePort"), port.NodePort, "provided port is not in the valid range. The range of valid ports is 30000-32767"))
 			}
 		}
 	}
 	if !labelsValid(s.Spec.Selector) {
-		errs = append(errs, metavalidation.ValidateLabels(s.Spec.Selector, p.Child("selector"))...)
+		errs = append(errs, metavalidation.ValidateLabels(s.Spec.Selector, p().Child("selector"))...)
 	}
 	switch s.Spec.SessionAffinity {
 	case "", corev1.ServiceAffinityNone, corev1.ServiceAffinityClientIP:
 	default:
-		errs = append(errs, field.NotSupported(p.Child("sessionAffinity"), s.Spec.SessionAffinity, []string{"ClientIP", "None"}))
+		errs = append(errs, field.NotSupported(p().Child("sessionAffinity"), s.Spec.SessionAffinity, []string{"ClientIP", "None"}))
 	}
 	if tp := s.Spec.ExternalTrafficPolicy; tp != "" {
 		if tp != corev1.ServiceExternalTrafficPolicyCluster && tp != corev1.ServiceExternalTrafficPolicyLocal {
-			errs = append(errs, field.NotSupported(p.Child("externalTrafficPolicy"), tp, []string{"Cluster", "Local"}))
+			errs = append(errs, field.NotSupported(p().Child("externalTrafficPolicy"), tp, []string{"Cluster", "Local"}))
 		} else if typ != corev1.ServiceTypeNodePort && typ != corev1.ServiceTypeLoadBalancer {
-			errs = append(errs, field.Invalid(p.Child("externalTrafficPolicy"), tp, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"))
+			errs = append(errs, field.Invalid(p().Child("externalTrafficPolicy"), tp, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"))
 		}
 	}
 	return errs
@@ -1183,8 +1184,8 @@ func validatePDB(pdb *policyv1.PodDisruptionBudget) field.ErrorList {
 	if pdb.Spec.MinAvailable != nil && pdb.Spec.MaxUnavailable != nil {
 		errs = append(errs, field.Invalid(p, pdb.Spec, "minAvailable and maxUnavailable cannot be both set"))
 	}
-	errs = append(errs, intOrPercent(pdb.Spec.MinAvailable, p.Child("minAvailable"))...)
-	errs = append(errs, intOrPercent(pdb.Spec.MaxUnavailable, p.Child("maxUnavailable"))...)
+	errs = append(errs, intOrPercent(pdb.Spec.MinAvailable, func() *field.Path { return p.Child("minAvailable") })...)
+	errs = append(errs, intOrPercent(pdb.Spec.MaxUnavailable, func() *field.Path { return p.Child("maxUnavailable") })...)
 	if pdb.Spec.Selector != nil {
 		errs = append(errs, metavalidation.ValidateLabelSelector(pdb.Spec.Selector, metavalidation.LabelSelectorValidationOptions{}, p.Child("selector"))...)
 	}
@@ -1302,7 +1303,7 @@ func validateNetworkPolicy(np *networkingv1.NetworkPolicy) field.ErrorList {
 				errs = append(errs, field.NotSupported(ip.Child("protocol"), *port.Protocol, sets.List(protocols)))
 			}
 			if port.Port != nil {
-				errs = append(errs, portNumOrName(*port.Port, ip.Child("port"))...)
+				errs = append(errs, portNumOrName(*port.Port, func() *field.Path { return ip.Child("port") })...)
 			}
 		}
 	}
