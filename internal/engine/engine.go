@@ -343,14 +343,31 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 			total += len(p)
 		}
 		total += len(res.Findings)
+		if len(keep) >= collectAfterCross {
+			// The kept objects, their graph and position indexes are
+			// garbage now, and most of the heap: collect them before the
+			// findings are gathered into one slice, so that the slice
+			// takes their place instead of growing the heap past twice
+			// what phase 2 held (the collector's next goal). One
+			// collection of a heap that is mostly dead costs less than
+			// the one the allocation below would start with everything
+			// still marked live.
+			keep = nil
+			runtime.GC()
+		}
 	}
 	all := make([]check.Finding, 0, total)
 	all = append(all, res.Findings...)
-	for _, p := range parts {
+	for i, p := range parts {
 		all = append(all, p...)
+		parts[i] = nil
 	}
 	res.Findings = all
 }
+
+// collectAfterCross is the number of kept objects from which run collects
+// the garbage of phase 2 before gathering the findings (see run).
+const collectAfterCross = 20000
 
 // read splits one source into documents and queues them.
 func (r *runner) read(ctx context.Context, s source, jobs chan<- job, outs chan<- output) {
