@@ -161,7 +161,10 @@ type loadEntry struct {
 // Load returns the schema of an embedded minor version, decoding it on
 // first use; every caller shares the result, which must not be modified.
 func Load(version string) (*File, error) {
-	e, _ := loaded.LoadOrStore(version, new(loadEntry))
+	e, ok := loaded.Load(version)
+	if !ok {
+		e, _ = loaded.LoadOrStore(version, new(loadEntry))
+	}
 	le := e.(*loadEntry)
 	le.once.Do(func() { le.f, le.err = decode(version) })
 	return le.f, le.err

@@ -3,6 +3,7 @@ package validation
 import (
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -158,3 +159,30 @@ func subdomainName(s string) []string {
 // lazyPath builds a field path when an error needs it: the checks of a
 // valid object build none.
 type lazyPath = func() *field.Path
+
+// portName is IsValidPortName: at most 15 of [-a-z0-9], a letter among
+// them, no hyphen at either end or next to another.
+func portName(s string) []string {
+	ok, letter := len(s) > 0 && len(s) <= 15 && s[0] != '-' && s[len(s)-1] != '-', false
+	for i := 0; ok && i < len(s); i++ {
+		c := s[i]
+		letter = letter || 'a' <= c && c <= 'z'
+		ok = isLowerAlnum(c) || c == '-' && s[i-1] != '-'
+	}
+	if ok && letter {
+		return nil
+	}
+	return validation.IsValidPortName(s)
+}
+
+// percent is IsValidPercent: digits and '%'.
+func percent(s string) []string {
+	ok := len(s) > 1 && s[len(s)-1] == '%'
+	for i := 0; ok && i < len(s)-1; i++ {
+		ok = '0' <= s[i] && s[i] <= '9'
+	}
+	if ok {
+		return nil
+	}
+	return validation.IsValidPercent(s)
+}

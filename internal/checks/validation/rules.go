@@ -289,7 +289,7 @@ func intOrPercent(v *intstr.IntOrString, p lazyPath) field.ErrorList {
 		return nil
 	}
 	if v.Type == intstr.String {
-		if msgs := validation.IsValidPercent(v.StrVal); len(msgs) > 0 {
+		if msgs := percent(v.StrVal); len(msgs) > 0 {
 			return field.ErrorList{field.Invalid(p(), v.StrVal, strings.Join(msgs, ", "))}
 		}
 		return nil
@@ -635,7 +635,7 @@ func validateContainer(c *corev1.Container, p lazyPath, volumes, names map[strin
 	for i, port := range c.Ports {
 		pp := func() *field.Path { return p().Child("ports").Index(i) }
 		if port.Name != "" {
-			if msgs := validation.IsValidPortName(port.Name); len(msgs) > 0 {
+			if msgs := portName(port.Name); len(msgs) > 0 {
 				for _, msg := range msgs {
 					errs = append(errs, field.Invalid(pp().Child("name"), port.Name, msg))
 				}
@@ -879,7 +879,7 @@ func portNumOrName(v intstr.IntOrString, p lazyPath) field.ErrorList {
 	if v.Type == intstr.Int {
 		msgs = validation.IsValidPortNum(int(v.IntVal))
 	} else {
-		msgs = validation.IsValidPortName(v.StrVal)
+		msgs = portName(v.StrVal)
 	}
 	var errs field.ErrorList
 	for _, m := range msgs {
@@ -1123,7 +1123,7 @@ func validateIngress(in *networkingv1.Ingress, minor int) field.ErrorList {
 			case s.Port.Name != "" && s.Port.Number != 0:
 				errs = append(errs, field.Invalid(bp.Child("service", "port"), s.Port, "cannot specify both port name and port number"))
 			case s.Port.Name != "":
-				for _, msg := range validation.IsValidPortName(s.Port.Name) {
+				for _, msg := range portName(s.Port.Name) {
 					errs = append(errs, field.Invalid(bp.Child("service", "port", "name"), s.Port.Name, msg))
 				}
 			case s.Port.Number != 0:

@@ -179,7 +179,7 @@ type result struct {
 // the map is emptied if a check is disabled and results pile up.
 var results struct {
 	sync.Mutex
-	m map[resultKey]*result
+	m map[resultKey]result // by value: no allocation per object
 }
 
 type resultKey struct {
@@ -225,6 +225,8 @@ func runBuiltin(p *check.Pass, w which) {
 		r.takes++
 		if r.takes == users {
 			delete(results.m, key)
+		} else {
+			results.m[key] = r
 		}
 	}
 	results.Unlock()
@@ -233,7 +235,7 @@ func runBuiltin(p *check.Pass, w which) {
 		r.takes = 1
 		results.Lock()
 		if results.m == nil || len(results.m) >= maxResults {
-			results.m = map[resultKey]*result{}
+			results.m = map[resultKey]result{}
 		}
 		results.m[key] = r
 		results.Unlock()
@@ -254,8 +256,8 @@ func runBuiltin(p *check.Pass, w which) {
 
 // analyze validates a built-in object against the target schema and the
 // server's rules.
-func analyze(o *manifest.Object, f *schema.File) *result {
-	r := &result{}
+func analyze(o *manifest.Object, f *schema.File) result {
+	var r result
 	typed := o.Typed() != nil
 	serrs := builtinErrors(o, f)
 	// Fields of the wrong type are the decoder's (invalid-field-type): the
