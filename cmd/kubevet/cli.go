@@ -341,11 +341,13 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 		}
 	}
 	var res *engine.Result
+	stopGuard := guardHeap()
 	if f.objects != nil {
 		res, err = f.objects(ctx, opt)
 	} else {
 		res, err = engine.Check(ctx, paths, opt)
 	}
+	stopGuard()
 	if err != nil {
 		return err
 	}
