@@ -230,6 +230,9 @@ type kept struct {
 // read from disk are one world, each rendering of a chart or kustomization
 // another. Facts belong to every world (they carry no findings).
 func worlds(keep []kept) [][]kept {
+	if oneWorld(keep) {
+		return [][]kept{keep} // the common case, without a copy of keep
+	}
 	byWorld := map[int]int{}
 	var out [][]kept
 	var facts []kept
@@ -254,6 +257,17 @@ func worlds(keep []kept) [][]kept {
 		out[i] = append(out[i], facts...)
 	}
 	return out
+}
+
+// oneWorld reports whether keep holds no facts and objects of one world
+// only, which worlds then returns as they are.
+func oneWorld(keep []kept) bool {
+	for i, k := range keep {
+		if k.fact || i > 0 && worldOf(k.obj.File) != worldOf(keep[0].obj.File) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *runner) run(ctx context.Context, sources []source, res *Result) {
