@@ -48,18 +48,20 @@ type Object struct {
 	// NamespaceDefaulted is true when the manifest has no metadata.namespace
 	// and Namespace was filled with the default one kubectl apply would use.
 	NamespaceDefaulted bool
-	Labels             map[string]string
-	Annotations        map[string]string
-
-	// PodLabels are the labels of the object's pod template (nil when it
-	// has none). They stay when the object is detached, for selectors.
-	PodLabels map[string]string
 	// OperatorPods is true for an object of a custom kind without a pod
 	// template whose spec describes pods that its operator creates
 	// (replicas, instances, image, podTemplate, podMetadata or containers
 	// in its spec: a prometheus-operator Alertmanager, a Strimzi Kafka, a
 	// CloudNativePG Cluster). Their pods and labels are not in the input.
+	// (Next to NamespaceDefaulted: the two share a word, which keeps an
+	// Object in the 288-byte size class.)
 	OperatorPods bool
+	Labels       map[string]string
+	Annotations  map[string]string
+
+	// PodLabels are the labels of the object's pod template (nil when it
+	// has none). They stay when the object is detached, for selectors.
+	PodLabels map[string]string
 
 	// state holds the typed object and its pod template (see Typed and
 	// PodTemplate). A detached object keeps them packed as protobuf, which
