@@ -1,8 +1,11 @@
 package validation
 
 import (
+	"strings"
+
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -185,4 +188,42 @@ func percent(s string) []string {
 		return nil
 	}
 	return validation.IsValidPercent(s)
+}
+
+// labelSelector is ValidateLabelSelector.
+func labelSelector(sel *metav1.LabelSelector, p lazyPath) field.ErrorList {
+	if sel == nil || len(sel.MatchExpressions) == 0 && labelsValid(sel.MatchLabels) {
+		return nil
+	}
+	return metavalidation.ValidateLabelSelector(sel, metavalidation.LabelSelectorValidationOptions{}, p())
+}
+
+// labelName is ValidateLabelName.
+func labelName(k string, p lazyPath) field.ErrorList {
+	if isLabelKey(k) {
+		return nil
+	}
+	return metavalidation.ValidateLabelName(k, p())
+}
+
+// subdomain is IsDNS1123Subdomain.
+func subdomain(s string) []string {
+	if isSubdomain(s) {
+		return nil
+	}
+	return validation.IsDNS1123Subdomain(s)
+}
+
+// configMapKey is IsConfigMapKey: at most 253 of [-._a-zA-Z0-9], and
+// neither '.' nor starting with "..".
+func configMapKey(s string) []string {
+	ok := len(s) > 0 && len(s) <= 253 && s != "." && !strings.HasPrefix(s, "..")
+	for i := 0; ok && i < len(s); i++ {
+		c := s[i]
+		ok = isAlnum(c) || c == '-' || c == '.' || c == '_'
+	}
+	if ok {
+		return nil
+	}
+	return validation.IsConfigMapKey(s)
 }

@@ -14,7 +14,7 @@ func TestFastPaths(t *testing.T) {
 	values := []string{"", "a", "A", "0", "web", "web-1", "1web", "-web", "web-", "web_1", "Web", "a.b", "a..b", ".a", "a.", "a/b", "/b", "a/", "a/b/c",
 		"example.com/name", "Example.com/name", "example.com/Na_me.x", "app.kubernetes.io/name", "a-.b", "a.-b", "x" + strings.Repeat("y", 62), "x" + strings.Repeat("y", 63),
 		strings.Repeat("a.", 126) + "a", strings.Repeat("a.", 127) + "a", "é", "a b", "_a", "a_",
-		"http", "h2c", "8080", "web--ui", "web-ui", "abcdefghijklmno", "abcdefghijklmnop", "25%", "%", "1", "a%", "100%", "1.5%"}
+		"http", "h2c", "8080", "web--ui", "web-ui", "abcdefghijklmno", "abcdefghijklmnop", "25%", "%", "1", "a%", "100%", "1.5%", "..a", ".a", "..", "config.yaml", "KEY_NAME", strings.Repeat("k", 254)}
 	for _, v := range values {
 		check := func(name string, fast bool, msgs []string) {
 			if fast && len(msgs) > 0 {
@@ -29,6 +29,12 @@ func TestFastPaths(t *testing.T) {
 		check("isLabelKey", isLabelKey(v), validation.IsQualifiedName(v))
 		if got, want := portName(v), validation.IsValidPortName(v); len(got) != len(want) {
 			t.Errorf("portName(%q) = %v, IsValidPortName says %v", v, got, want)
+		}
+		if got, want := configMapKey(v), validation.IsConfigMapKey(v); len(got) != len(want) {
+			t.Errorf("configMapKey(%q) = %v, IsConfigMapKey says %v", v, got, want)
+		}
+		if got, want := subdomain(v), validation.IsDNS1123Subdomain(v); len(got) != len(want) {
+			t.Errorf("subdomain(%q) = %v, IsDNS1123Subdomain says %v", v, got, want)
 		}
 		if got, want := percent(v), validation.IsValidPercent(v); len(got) != len(want) {
 			t.Errorf("percent(%q) = %v, IsValidPercent says %v", v, got, want)

@@ -230,7 +230,7 @@ func validateSelectedWith(sel *metav1.LabelSelector, tmpl *corev1.PodTemplateSpe
 	} else {
 		matches, simple := selectorMatches(sel, tmpl.Labels)
 		if !simple {
-			errs = append(errs, metavalidation.ValidateLabelSelector(sel, metavalidation.LabelSelectorValidationOptions{}, spec().Child("selector"))...)
+			errs = append(errs, labelSelector(sel, func() *field.Path { return spec().Child("selector") })...)
 		}
 		if len(sel.MatchLabels)+len(sel.MatchExpressions) == 0 {
 			errs = append(errs, field.Invalid(spec().Child("selector"), sel, "empty selector is invalid for deployment"))
@@ -433,10 +433,10 @@ func validatePodSpec(s *corev1.PodSpec, p lazyPath, opts podOpts) field.ErrorLis
 		if c.TopologyKey == "" {
 			errs = append(errs, field.Required(cp().Child("topologyKey"), "can not be empty"))
 		} else {
-			errs = append(errs, metavalidation.ValidateLabelName(c.TopologyKey, cp().Child("topologyKey"))...)
+			errs = append(errs, labelName(c.TopologyKey, func() *field.Path { return cp().Child("topologyKey") })...)
 		}
 		if c.LabelSelector != nil {
-			errs = append(errs, metavalidation.ValidateLabelSelector(c.LabelSelector, metavalidation.LabelSelectorValidationOptions{}, cp().Child("labelSelector"))...)
+			errs = append(errs, labelSelector(c.LabelSelector, func() *field.Path { return cp().Child("labelSelector") })...)
 		}
 	}
 	return errs
@@ -475,7 +475,7 @@ func validateAffinity(a *corev1.Affinity, p *field.Path) field.ErrorList {
 	term := func(t *corev1.NodeSelectorTerm, tp *field.Path) {
 		for i, r := range t.MatchExpressions {
 			rp := tp.Child("matchExpressions").Index(i)
-			errs = append(errs, metavalidation.ValidateLabelName(r.Key, rp.Child("key"))...)
+			errs = append(errs, labelName(r.Key, func() *field.Path { return rp.Child("key") })...)
 			switch {
 			case !nodeSelectorOps.Has(string(r.Operator)):
 				errs = append(errs, field.Invalid(rp.Child("operator"), r.Operator, "not a valid selector operator"))
@@ -515,10 +515,10 @@ func validateAffinity(a *corev1.Affinity, p *field.Path) field.ErrorList {
 		if t.TopologyKey == "" {
 			errs = append(errs, field.Required(tp.Child("topologyKey"), "can not be empty"))
 		} else {
-			errs = append(errs, metavalidation.ValidateLabelName(t.TopologyKey, tp.Child("topologyKey"))...)
+			errs = append(errs, labelName(t.TopologyKey, func() *field.Path { return tp.Child("topologyKey") })...)
 		}
 		if t.LabelSelector != nil {
-			errs = append(errs, metavalidation.ValidateLabelSelector(t.LabelSelector, metavalidation.LabelSelectorValidationOptions{}, tp.Child("labelSelector"))...)
+			errs = append(errs, labelSelector(t.LabelSelector, func() *field.Path { return tp.Child("labelSelector") })...)
 		}
 	}
 	if pa := a.PodAffinity; pa != nil {
@@ -551,7 +551,7 @@ func validateAffinity(a *corev1.Affinity, p *field.Path) field.ErrorList {
 func validateToleration(t *corev1.Toleration, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	if t.Key != "" {
-		errs = append(errs, metavalidation.ValidateLabelName(t.Key, p.Child("key"))...)
+		errs = append(errs, labelName(t.Key, func() *field.Path { return p.Child("key") })...)
 	}
 	switch t.Operator {
 	case "", corev1.TolerationOpEqual:
@@ -1016,7 +1016,7 @@ func validateService(s *corev1.Service) field.ErrorList {
 			errs = append(errs, field.Required(p().Child("externalName"), ""))
 		} else {
 			name := strings.TrimSuffix(s.Spec.ExternalName, ".")
-			for _, msg := range validation.IsDNS1123Subdomain(name) {
+			for _, msg := range subdomain(name) {
 				errs = append(errs, field.Invalid(p().Child("externalName"), s.Spec.ExternalName, msg))
 			}
 		}
@@ -1080,12 +1080,12 @@ func validateService(s *corev1.Service) field.ErrorList {
 func validateKeys(str map[string]string, bin map[string][]byte, sp, bp *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for k := range str {
-		for _, msg := range validation.IsConfigMapKey(k) {
+		for _, msg := range configMapKey(k) {
 			errs = append(errs, field.Invalid(sp.Key(k), k, msg))
 		}
 	}
 	for k := range bin {
-		for _, msg := range validation.IsConfigMapKey(k) {
+		for _, msg := range configMapKey(k) {
 			errs = append(errs, field.Invalid(bp.Key(k), k, msg))
 		}
 	}
@@ -1148,7 +1148,7 @@ func validateIngress(in *networkingv1.Ingress, minor int) field.ErrorList {
 			if strings.HasPrefix(r.Host, "*.") {
 				msgs = validation.IsWildcardDNS1123Subdomain(r.Host)
 			} else {
-				msgs = validation.IsDNS1123Subdomain(r.Host)
+				msgs = subdomain(r.Host)
 			}
 			for _, msg := range msgs {
 				errs = append(errs, field.Invalid(rp.Child("host"), r.Host, msg))
@@ -1187,7 +1187,7 @@ func validatePDB(pdb *policyv1.PodDisruptionBudget) field.ErrorList {
 	errs = append(errs, intOrPercent(pdb.Spec.MinAvailable, func() *field.Path { return p.Child("minAvailable") })...)
 	errs = append(errs, intOrPercent(pdb.Spec.MaxUnavailable, func() *field.Path { return p.Child("maxUnavailable") })...)
 	if pdb.Spec.Selector != nil {
-		errs = append(errs, metavalidation.ValidateLabelSelector(pdb.Spec.Selector, metavalidation.LabelSelectorValidationOptions{}, p.Child("selector"))...)
+		errs = append(errs, labelSelector(pdb.Spec.Selector, func() *field.Path { return p.Child("selector") })...)
 	}
 	return errs
 }
@@ -1239,7 +1239,7 @@ func validatePVCSpec(s *corev1.PersistentVolumeClaimSpec, p *field.Path) field.E
 		}
 	}
 	if s.Selector != nil {
-		errs = append(errs, metavalidation.ValidateLabelSelector(s.Selector, metavalidation.LabelSelectorValidationOptions{}, p.Child("selector"))...)
+		errs = append(errs, labelSelector(s.Selector, func() *field.Path { return p.Child("selector") })...)
 	}
 	storage, ok := s.Resources.Requests[corev1.ResourceStorage]
 	if !ok {
@@ -1290,7 +1290,7 @@ var policyTypes = sets.New("Ingress", "Egress")
 func validateNetworkPolicy(np *networkingv1.NetworkPolicy) field.ErrorList {
 	var errs field.ErrorList
 	p := field.NewPath("spec")
-	errs = append(errs, metavalidation.ValidateLabelSelector(&np.Spec.PodSelector, metavalidation.LabelSelectorValidationOptions{}, p.Child("podSelector"))...)
+	errs = append(errs, labelSelector(&np.Spec.PodSelector, func() *field.Path { return p.Child("podSelector") })...)
 	for i, t := range np.Spec.PolicyTypes {
 		if !policyTypes.Has(string(t)) {
 			errs = append(errs, field.NotSupported(p.Child("policyTypes").Index(i), t, []string{"Ingress", "Egress"}))
