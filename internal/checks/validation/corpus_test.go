@@ -1,27 +1,18 @@
 package validation_test
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/kubevet/kubevet/internal/manifest"
+	"github.com/kubevet/kubevet/internal/checktest"
 )
 
 // TestCorpusVerdicts runs the agreement corpus without an API server: a
 // manifest of the valid folder gets no error, one of the invalid folder at
 // least one. TestAgreement checks the folders against a real server.
 func TestCorpusVerdicts(t *testing.T) {
-	data, err := os.ReadFile(corpus + "/crds.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	crds, _, err := manifest.ReadAll("crds.yaml", bytes.NewReader(data), manifest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	crds := checktest.File(t, corpus+"/crds.yaml")
 	for _, f := range corpusFiles(t) {
 		if unsupported[filepath.Base(f.path)] != "" {
 			continue
@@ -37,14 +28,7 @@ func TestCorpusVerdicts(t *testing.T) {
 // checks that say the server rejects an object, no two findings of a
 // corpus manifest land on the same field.
 func TestOneFindingPerProblem(t *testing.T) {
-	data, err := os.ReadFile(corpus + "/crds.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	crds, _, err := manifest.ReadAll("crds.yaml", bytes.NewReader(data), manifest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	crds := checktest.File(t, corpus+"/crds.yaml")
 	for _, f := range corpusFiles(t) {
 		_, why := verdict(t, f.path, crds)
 		seen := map[string]string{}
