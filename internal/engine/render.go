@@ -54,8 +54,10 @@ const renderedPrefix = "\x00rendered:"
 type renderedFile struct {
 	file    render.File
 	profile string
-	// starts are the first lines of the documents of file.Data.
+	// starts are the first lines of the documents of file.Data, found on
+	// the first locate (most rendered files have no finding).
 	starts []int
+	split  bool
 }
 
 // renders records the rendered files of a run. Each rendering (one
@@ -70,18 +72,9 @@ type renders struct {
 
 // add records f of the given world and returns the name to check it under.
 func (rs *renders) add(world int, profile string, f render.File) string {
-	var starts []int
-	sp := manifest.NewSplitter(bytes.NewReader(f.Data))
-	for {
-		c, err := sp.Next()
-		if err != nil {
-			break
-		}
-		starts = append(starts, c.StartLine)
-	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	rs.files = append(rs.files, renderedFile{file: f, profile: profile, starts: starts})
+	rs.files = append(rs.files, renderedFile{file: f, profile: profile})
 	if profile != "" && !slices.Contains(rs.profiles, profile) {
 		rs.profiles = append(rs.profiles, profile)
 	}
@@ -115,10 +108,22 @@ func (rs *renders) lookup(name string) (*renderedFile, bool) {
 	return &rs.files[i], true
 }
 
-// locate maps a position in a rendered file to the user's file.
+// locate maps a position in a rendered file to the user's file. It is
+// called once the run is over, from one goroutine.
 func (f *renderedFile) locate(path string, line, col int) (string, int, int) {
 	if f.file.Locate == nil || line <= 0 {
 		return f.file.Name, 0, 0
+	}
+	if !f.split {
+		f.split = true
+		sp := manifest.NewSplitter(bytes.NewReader(f.file.Data))
+		for {
+			c, err := sp.Next()
+			if err != nil {
+				break
+			}
+			f.starts = append(f.starts, c.StartLine)
+		}
 	}
 	doc := 0
 	for i, s := range f.starts {
