@@ -126,10 +126,12 @@ func walk(paths []string, excluded func(rel string) bool, exts []string, rendere
 						continue
 					}
 					rec(full, r)
-				case mode.IsRegular() && claim(renderers, full, false) != nil:
-					out = append(out, source{name: full, renderer: claim(renderers, full, false)})
-				case mode.IsRegular() && readExt(name, exts):
-					out = append(out, source{name: full})
+				case mode.IsRegular():
+					if rd := claim(renderers, full, false); rd != nil {
+						out = append(out, source{name: full, renderer: rd})
+					} else if readExt(name, exts) {
+						out = append(out, source{name: full})
+					}
 				}
 			}
 		}
