@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"slices"
 	"sort"
 	"sync"
 
@@ -14,7 +13,7 @@ import (
 // has been read: it indexes the kept objects, runs the cross checks on each
 // (in parallel), places their findings on source lines by reading back only
 // the documents that have findings, and applies exemptions.
-func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
+func (r *runner) crossPhase(keep []kept, workers int) [][]held {
 	// The graph sees the objects in input order, so that its answers are
 	// deterministic and "first" means first in the input.
 	sort.SliceStable(keep, func(i, j int) bool {
@@ -37,7 +36,7 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool { return keep[order[i]].obj.Namespace < keep[order[j]].obj.Namespace })
-	out := make([][]check.Finding, len(keep))
+	out := make([][]held, len(keep))
 	for start := 0; start < len(order); {
 		ns := keep[order[start]].obj.Namespace
 		end := start + 1
@@ -79,28 +78,25 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]check.Finding {
 }
 
 // crossObject runs the cross checks on k and returns all its findings,
-// exemptions applied, in a slice of their exact size: a run keeps every
-// finding until the end, and the spare capacity of growing slices would
-// be most of that. scratch is the worker's buffer to grow them in.
-func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *[]check.Finding) []check.Finding {
+// exemptions applied, held in compact form (see held): a run keeps every
+// finding until the end. scratch is the worker's buffer to expand and grow
+// them in.
+func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *[]check.Finding) []held {
 	o := k.obj
-	// Findings (and exemption findings) read the object's document again
-	// through Locate when they need positions; Detach drops it afterwards.
-	fs := append((*scratch)[:0], k.findings...)
+	fs := unhold((*scratch)[:0], k.findings)
 	for _, ac := range r.cross {
 		fs = cr.Run(ac.c, o, &r.settings, ac.opts, g, fs)
 	}
-	*scratch = fs[:0]
-	o.Node = nil // read back for positions; the typed form goes with Unpin
-	if len(fs) == len(k.findings) && len(o.Annotations) == 0 {
-		// Nothing added and no exemptions: the first slice will do.
-		return r.emit(k.findings[:0], k.findings)
+	if len(o.Annotations) > 0 {
+		fs = r.exempt(o, fs)
 	}
-	fs = r.exempt(o, fs)
 	fs = r.emit(fs[:0], fs)
-	o.Node = nil // exemptions may have read it back too
-	if len(fs) == 0 {
-		return nil
-	}
-	return slices.Clone(fs)
+	// No finding can be reported on o any more: its positions (and the
+	// document exemptions may have read back) go now, not at the end of
+	// the phase.
+	o.Node = nil
+	o.DropPositions()
+	hs, _ := r.hold(fs, k.ho)
+	*scratch = fs[:0]
+	return hs
 }

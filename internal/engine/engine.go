@@ -157,6 +157,8 @@ type runner struct {
 	rendered        renders
 	worlds          int
 	renderedSources atomic.Int32
+	// kinds interns what held findings of one check share.
+	kinds heldKinds
 }
 
 type activeCheck struct {
@@ -220,7 +222,9 @@ type output struct {
 // once all its findings are known).
 type kept struct {
 	obj      *manifest.Object
-	findings []check.Finding
+	findings []held
+	// ho is the part the object's held findings share (nil until needed).
+	ho *heldObject
 	// fact is set for the objects handlers give as facts of the input:
 	// every rendering sees them.
 	fact bool
@@ -332,6 +336,7 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 	var parts [][]check.Finding
 	total := len(res.Findings)
 	var keep []kept
+	var heldParts [][]held
 	for o := range outs {
 		keep = append(keep, o.kept...)
 		if len(o.findings) > 0 {
@@ -350,13 +355,11 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 	}
 	if len(keep) > 0 && ctx.Err() == nil {
 		for _, world := range worlds(keep) {
-			parts = append(parts, r.crossPhase(world, workers)...)
+			heldParts = append(heldParts, r.crossPhase(world, workers)...)
 		}
-		total = 0
-		for _, p := range parts {
+		for _, p := range heldParts {
 			total += len(p)
 		}
-		total += len(res.Findings)
 		if len(keep) >= collectAfterCross {
 			// The kept objects, their graph and position indexes are
 			// garbage now, and most of the heap: collect them before the
@@ -375,6 +378,10 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 	for i, p := range parts {
 		all = append(all, p...)
 		parts[i] = nil
+	}
+	for i, p := range heldParts {
+		all = unhold(all, p)
+		heldParts[i] = nil
 	}
 	res.Findings = all
 }
@@ -540,12 +547,8 @@ func (r *runner) checkObject(obj *manifest.Object, fs []check.Finding, cr *check
 	}
 	if len(r.cross) > 0 {
 		obj.Detach()
-		if cap(fs) > len(fs) {
-			// Kept until phase 2: without the spare capacity of the
-			// slice the findings grew in.
-			fs = slices.Clone(fs)
-		}
-		o.kept = append(o.kept, kept{obj: obj, findings: fs})
+		hs, ho := r.hold(fs, nil) // kept until phase 2, compact
+		o.kept = append(o.kept, kept{obj: obj, findings: hs, ho: ho})
 		return
 	}
 	o.findings = r.emit(o.findings, r.exempt(obj, fs))

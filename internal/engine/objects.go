@@ -57,11 +57,13 @@ func CheckObjects(ctx context.Context, objs []*manifest.Object, opt Options) (*R
 			res.Namespaces[ns] += n
 		}
 	}
-	if len(keep) > 0 {
-		parts = append(parts, r.crossPhase(keep, workers)...)
-	}
 	for _, p := range parts {
 		res.Findings = append(res.Findings, p...)
+	}
+	if len(keep) > 0 {
+		for _, p := range r.crossPhase(keep, workers) {
+			res.Findings = unhold(res.Findings, p)
+		}
 	}
 	sortResult(res)
 	return res, nil

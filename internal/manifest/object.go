@@ -162,6 +162,11 @@ func (o *Object) Unpin() {
 	}
 }
 
+// DropPositions drops the position index of a detached object once no
+// finding can be reported on it any more (the checks across objects are
+// done with it): Locate and Has would then read the document again.
+func (o *Object) DropPositions() { o.pos = posIndex{} }
+
 // source says where an object's document is, so that its node tree can be
 // dropped after the single-object checks and read again only if a check
 // that looks across objects reports on it.
