@@ -159,6 +159,8 @@ type runner struct {
 	renderedSources atomic.Int32
 	// kinds interns what held findings of one check share.
 	kinds heldKinds
+	// maps shares the equal label maps of kept objects.
+	maps *mapSet
 }
 
 type activeCheck struct {
@@ -171,7 +173,7 @@ func newRunner(opt Options) (*runner, error) {
 	if cfg == nil {
 		cfg = &config.Config{Checks: map[string]config.CheckConfig{}}
 	}
-	r := &runner{cfg: cfg, settings: cfg.Settings(), opt: opt, byID: map[string]*check.Check{}}
+	r := &runner{cfg: cfg, settings: cfg.Settings(), opt: opt, byID: map[string]*check.Check{}, maps: newMapSet()}
 	r.settings.Now = opt.Now
 	if r.settings.Now.IsZero() {
 		r.settings.Now = time.Now()
@@ -547,6 +549,7 @@ func (r *runner) checkObject(obj *manifest.Object, fs []check.Finding, cr *check
 	}
 	if len(r.cross) > 0 {
 		obj.Detach()
+		obj.ShareMaps(r.maps.share)
 		hs, ho := r.hold(fs, nil) // kept until phase 2, compact
 		o.kept = append(o.kept, kept{obj: obj, findings: hs, ho: ho})
 		return

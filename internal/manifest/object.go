@@ -167,6 +167,16 @@ func (o *Object) Unpin() {
 // done with it): Locate and Has would then read the document again.
 func (o *Object) DropPositions() { o.pos = posIndex{} }
 
+// ShareMaps replaces the label and annotation maps of a detached object by
+// the equal maps share returns, so that objects with the same labels hold
+// one copy of them. The maps are read-only like the rest of the object.
+// Call it before the object is shared between goroutines.
+func (o *Object) ShareMaps(share func(map[string]string) map[string]string) {
+	o.Labels = share(o.Labels)
+	o.Annotations = share(o.Annotations)
+	o.PodLabels = share(o.PodLabels)
+}
+
 // source says where an object's document is, so that its node tree can be
 // dropped after the single-object checks and read again only if a check
 // that looks across objects reports on it.
