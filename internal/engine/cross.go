@@ -53,7 +53,7 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]held {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				var cr check.Runner
+				cr := check.Runner{DeferMessages: true}
 				var scratch []check.Finding
 				for i := range next {
 					if keep[i].fact {
@@ -83,7 +83,7 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]held {
 // them in.
 func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *[]check.Finding) []held {
 	o := k.obj
-	fs := unhold((*scratch)[:0], k.findings)
+	fs := unhold((*scratch)[:0], k.findings, false)
 	for _, ac := range r.cross {
 		fs = cr.Run(ac.c, o, &r.settings, ac.opts, g, fs)
 	}

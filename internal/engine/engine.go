@@ -321,7 +321,9 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var cr check.Runner
+			// Findings of objects kept for phase 2 wait until the end:
+			// their messages are formatted then.
+			cr := check.Runner{DeferMessages: len(r.cross) > 0}
 			for j := range jobs {
 				if ctx.Err() != nil {
 					continue // drain
@@ -382,7 +384,7 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		parts[i] = nil
 	}
 	for i, p := range heldParts {
-		all = unhold(all, p)
+		all = unhold(all, p, true)
 		heldParts[i] = nil
 	}
 	res.Findings = all

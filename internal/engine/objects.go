@@ -29,7 +29,7 @@ func CheckObjects(ctx context.Context, objs []*manifest.Object, opt Options) (*R
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var cr check.Runner
+			cr := check.Runner{DeferMessages: len(r.cross) > 0}
 			for obj := range next {
 				r.checkObject(obj, nil, &cr, &outs[w])
 			}
@@ -62,7 +62,7 @@ func CheckObjects(ctx context.Context, objs []*manifest.Object, opt Options) (*R
 	}
 	if len(keep) > 0 {
 		for _, p := range r.crossPhase(keep, workers) {
-			res.Findings = unhold(res.Findings, p)
+			res.Findings = unhold(res.Findings, p, true)
 		}
 	}
 	sortResult(res)
