@@ -26,6 +26,7 @@ import (
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/config"
 	"github.com/kubevet/kubevet/internal/manifest"
+	"github.com/kubevet/kubevet/internal/spill"
 )
 
 // NoteLevel ranks notes: things said about the input that are not findings.
@@ -97,6 +98,7 @@ func Check(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	sources, notes := walk(paths, r.cfg.Excluded, exts, opt.Renderers, opt.ForceRender)
 	res := &Result{Notes: notes}
 	r.run(ctx, sources, res)
+	r.spill.Close()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -161,6 +163,25 @@ type runner struct {
 	kinds heldKinds
 	// maps shares the equal label maps of kept objects.
 	maps *mapSet
+	// spill keeps what kept objects hold for phase 2 out of the heap once
+	// a run keeps more than spillAfter objects (see spill.Store).
+	kept      atomic.Int64
+	spillOnce sync.Once
+	spill     *spill.Store
+}
+
+// spillAfter is the number of kept objects from which a run spills: below
+// it, what they keep is a few megabytes. (A variable for tests.)
+var spillAfter int64 = 4096
+
+// spillStore returns the run's spill store, opened on first need; nil when
+// the run is small or no store can be opened.
+func (r *runner) spillStore() *spill.Store {
+	if r.kept.Add(1) <= spillAfter {
+		return nil
+	}
+	r.spillOnce.Do(func() { r.spill = spill.Open("") })
+	return r.spill
 }
 
 type activeCheck struct {
@@ -552,6 +573,7 @@ func (r *runner) checkObject(obj *manifest.Object, fs []check.Finding, cr *check
 	if len(r.cross) > 0 {
 		obj.Detach()
 		obj.ShareMaps(r.maps.share)
+		obj.SpillPositions(r.spillStore())
 		hs, ho := r.hold(fs, nil) // kept until phase 2, compact
 		o.kept = append(o.kept, kept{obj: obj, findings: hs, ho: ho})
 		return

@@ -25,6 +25,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	kjson "sigs.k8s.io/json"
 
+	"github.com/kubevet/kubevet/internal/spill"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -81,8 +83,11 @@ type Object struct {
 
 	json []byte
 	src  source
-	// pos places findings on a detached object (see Detach).
-	pos posIndex
+	// pos places findings on a detached object (see Detach); it may be
+	// kept in posStore instead, at posRef (see SpillPositions).
+	pos      *posIndex
+	posRef   spill.Ref
+	posStore *spill.Store
 }
 
 type hydrated struct {
@@ -165,7 +170,33 @@ func (o *Object) Unpin() {
 // DropPositions drops the position index of a detached object once no
 // finding can be reported on it any more (the checks across objects are
 // done with it): Locate and Has would then read the document again.
-func (o *Object) DropPositions() { o.pos = posIndex{} }
+func (o *Object) DropPositions() { o.pos, o.posStore = nil, nil }
+
+// SpillPositions moves the position index of a detached object into s,
+// out of the heap, until Locate or Has needs it; it stays where it is when
+// s takes no more (or is nil).
+func (o *Object) SpillPositions(s *spill.Store) {
+	if o.pos == nil || s == nil {
+		return
+	}
+	b := o.pos.appendTo(make([]byte, 0, 4+4*len(o.pos.ents)))
+	if ref, ok := s.Put(b); ok {
+		o.pos, o.posRef, o.posStore = nil, ref, s
+	}
+}
+
+// positions returns the position index of a detached object, read back
+// from its spill store if need be; nil when there is none.
+func (o *Object) positions() *posIndex {
+	if o.pos == nil && o.posStore != nil {
+		b, err := o.posStore.Get(o.posRef, nil)
+		o.posStore = nil
+		if ix, ok := readPosIndex(b); err == nil && ok {
+			o.pos = &ix
+		}
+	}
+	return o.pos
+}
 
 // ShareMaps replaces the label and annotation maps of a detached object by
 // the equal maps share returns, so that objects with the same labels hold
@@ -201,7 +232,9 @@ type source struct {
 // as in runs (the fixture harness detaches them too).
 func (o *Object) Detach() {
 	if o.Node != nil && o.File != "" {
-		o.pos = buildPosIndex(o.Node, o.lineOffset)
+		if ix := buildPosIndex(o.Node, o.lineOffset); ix.ents != nil {
+			o.pos = &ix
+		}
 	}
 	o.Node = nil
 	h := o.state.Load()
@@ -409,7 +442,7 @@ func (o *Object) Group() string {
 // that owns the object (a check's p.Object) may call it.
 func (o *Object) Locate(p Path) (Position, bool) {
 	if o.Node == nil {
-		if pos, exact, ok := o.pos.locate(p); ok {
+		if pos, exact, ok := o.positions().locate(p); ok {
 			return pos, exact
 		}
 	}
@@ -446,7 +479,7 @@ func (o *Object) JSON() []byte {
 // object's owner may call it.
 func (o *Object) Has(p Path) bool {
 	if o.Node == nil {
-		if _, exact, ok := o.pos.locate(p); ok {
+		if _, exact, ok := o.positions().locate(p); ok {
 			return exact
 		}
 	}

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/binary"
 	"slices"
 	"sync"
 
@@ -197,10 +198,32 @@ func (ix *posIndex) position(v uint32) Position {
 	return Position{Line: int(ix.base) + int(v&posMaxLine), Column: int(v >> posLineBits & posMaxCol)}
 }
 
+// appendTo appends the index to b as little-endian 32-bit words: the base
+// line, then the entries.
+func (ix *posIndex) appendTo(b []byte) []byte {
+	b = binary.LittleEndian.AppendUint32(b, uint32(ix.base))
+	for _, e := range ix.ents {
+		b = binary.LittleEndian.AppendUint32(b, e)
+	}
+	return b
+}
+
+// readPosIndex reads back what appendTo wrote.
+func readPosIndex(b []byte) (posIndex, bool) {
+	if len(b) < 4 || len(b)%4 != 0 || (len(b)/4-1)%3 != 0 {
+		return posIndex{}, false
+	}
+	ix := posIndex{base: int32(binary.LittleEndian.Uint32(b)), ents: make([]uint32, len(b)/4-1)}
+	for i := range ix.ents {
+		ix.ents[i] = binary.LittleEndian.Uint32(b[4+4*i:])
+	}
+	return ix, len(ix.ents) > 0
+}
+
 // locate answers Locate(p) from the index; ok is false when the index
 // cannot tell and the document must be read again.
 func (ix *posIndex) locate(p Path) (pos Position, exact, ok bool) {
-	if ix.ents == nil {
+	if ix == nil || ix.ents == nil {
 		return Position{}, false, false
 	}
 	h := uint64(fnvOffset)

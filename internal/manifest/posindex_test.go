@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/kubevet/kubevet/internal/corpus"
+	"github.com/kubevet/kubevet/internal/spill"
 )
 
 // TestPosIndexAgrees: the position index of a detached object answers
@@ -128,5 +129,54 @@ func TestDetachUsesIndex(t *testing.T) {
 	}
 	if o.Node != nil {
 		t.Error("the document was read again")
+	}
+}
+
+// TestSpilledPositions: positions moved to a spill store answer as they
+// did in memory, without reading the document again; dropped ones are
+// read from the document.
+func TestSpilledPositions(t *testing.T) {
+	src := "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n"
+	file := filepath.Join(t.TempDir(), "m.yaml")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store := spill.Open(t.TempDir())
+	if store == nil {
+		t.Skip("the test's temporary folder is held in memory")
+	}
+	defer store.Close()
+	objs, _, err := ReadAll(file, strings.NewReader(src), Options{})
+	if err != nil || len(objs) != 1 {
+		t.Fatalf("%v, %d objects", err, len(objs))
+	}
+	o := objs[0]
+	o.Detach()
+	o.SpillPositions(store)
+	if o.pos != nil || o.posStore == nil {
+		t.Fatal("the positions were not spilled")
+	}
+	cases := []struct {
+		path  Path
+		line  int
+		exact bool
+	}{
+		{NewPath("spec", "type"), 6, true},
+		{NewPath("spec", "ports").Index(0).Child("port"), 8, true},
+		{NewPath("spec", "selector"), 5, false},
+	}
+	for _, c := range cases {
+		if pos, exact := o.Locate(c.path); pos.Line != c.line || exact != c.exact {
+			t.Errorf("spilled %s: line %d exact %v, want %d %v", c.path, pos.Line, exact, c.line, c.exact)
+		}
+	}
+	if o.Node != nil {
+		t.Error("the document was read again")
+	}
+	o.DropPositions()
+	for _, c := range cases {
+		if pos, exact := o.Locate(c.path); pos.Line != c.line || exact != c.exact {
+			t.Errorf("dropped %s: line %d exact %v, want %d %v", c.path, pos.Line, exact, c.line, c.exact)
+		}
 	}
 }
