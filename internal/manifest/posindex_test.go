@@ -100,7 +100,7 @@ func allPaths(n *yaml.Node, p Path, depth int) []Path {
 // TestDetachUsesIndex: a detached object places its fields without
 // reading its document again.
 func TestDetachUsesIndex(t *testing.T) {
-	src := "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n"
+	src := serviceDoc
 	file := filepath.Join(t.TempDir(), "m.yaml")
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
@@ -114,6 +114,16 @@ func TestDetachUsesIndex(t *testing.T) {
 	if err := os.Remove(file); err != nil {
 		t.Fatal(err)
 	}
+	checkServicePositions(t, o, "detached")
+	if o.Node != nil {
+		t.Error("the document was read again")
+	}
+}
+
+// checkServicePositions checks where o, read from serviceDoc, places its
+// fields.
+func checkServicePositions(t *testing.T, o *Object, state string) {
+	t.Helper()
 	for _, c := range []struct {
 		path  Path
 		line  int
@@ -124,19 +134,18 @@ func TestDetachUsesIndex(t *testing.T) {
 		{NewPath("spec", "selector"), 5, false},
 	} {
 		if pos, exact := o.Locate(c.path); pos.Line != c.line || exact != c.exact {
-			t.Errorf("%s: line %d exact %v, want %d %v", c.path, pos.Line, exact, c.line, c.exact)
+			t.Errorf("%s %s: line %d exact %v, want %d %v", state, c.path, pos.Line, exact, c.line, c.exact)
 		}
 	}
-	if o.Node != nil {
-		t.Error("the document was read again")
-	}
 }
+
+const serviceDoc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n"
 
 // TestSpilledPositions: positions moved to a spill store answer as they
 // did in memory, without reading the document again; dropped ones are
 // read from the document.
 func TestSpilledPositions(t *testing.T) {
-	src := "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n"
+	src := serviceDoc
 	file := filepath.Join(t.TempDir(), "m.yaml")
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
@@ -156,27 +165,10 @@ func TestSpilledPositions(t *testing.T) {
 	if o.pos != nil || o.posStore == nil {
 		t.Fatal("the positions were not spilled")
 	}
-	cases := []struct {
-		path  Path
-		line  int
-		exact bool
-	}{
-		{NewPath("spec", "type"), 6, true},
-		{NewPath("spec", "ports").Index(0).Child("port"), 8, true},
-		{NewPath("spec", "selector"), 5, false},
-	}
-	for _, c := range cases {
-		if pos, exact := o.Locate(c.path); pos.Line != c.line || exact != c.exact {
-			t.Errorf("spilled %s: line %d exact %v, want %d %v", c.path, pos.Line, exact, c.line, c.exact)
-		}
-	}
+	checkServicePositions(t, o, "spilled")
 	if o.Node != nil {
 		t.Error("the document was read again")
 	}
 	o.DropPositions()
-	for _, c := range cases {
-		if pos, exact := o.Locate(c.path); pos.Line != c.line || exact != c.exact {
-			t.Errorf("dropped %s: line %d exact %v, want %d %v", c.path, pos.Line, exact, c.line, c.exact)
-		}
-	}
+	checkServicePositions(t, o, "dropped")
 }
