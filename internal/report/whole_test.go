@@ -1,0 +1,74 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+)
+
+// The formats as they were written before they streamed: each built its
+// whole document in memory and encoded it at once, from the same pieces
+// (a SARIF result, a JUnit testcase) the streamed formats now encode one
+// at a time. The streamed formats must write the same bytes
+// (TestStreamedEqualsWhole).
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool               sarifTool                   `json:"tool"`
+	Invocations        []sarifInvocation           `json:"invocations"`
+	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds"`
+	ColumnKind         string                      `json:"columnKind"`
+	Results            []sarifResult               `json:"results"`
+	Properties         map[string]any              `json:"properties,omitempty"`
+}
+
+func wholeSARIF(w io.Writer, r *Report) error {
+	index := map[string]int{}
+	var rules []sarifRule
+	for _, c := range r.Catalog {
+		index[c.ID] = len(rules)
+		rules = append(rules, sarifRuleOf(c))
+	}
+	run := sarifRun{
+		Tool:        sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: informationURI}},
+		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
+		OriginalURIBaseIDs: map[string]sarifArtifactLoc{
+			srcRoot: {Description: &sarifText{Text: "The folder kubevet was run in; file names are relative to it."}},
+		},
+		ColumnKind: "unicodeCodePoints",
+		Results:    make([]sarifResult, 0, len(r.Result.Findings)),
+	}
+	for _, f := range r.Result.Findings {
+		i, ok := index[f.Check]
+		if !ok { // a check outside the catalog: describe it from the finding
+			i = len(rules)
+			index[f.Check] = i
+			rules = append(rules, sarifRule{
+				ID: f.Check, ShortDescription: sarifText{Text: f.Check}, FullDescription: sarifText{Text: f.Check},
+				Help: sarifText{Text: f.Check}, HelpURI: CheckURL(f.Check),
+				DefaultConfiguration: sarifConfig{Level: sarifLevel(f.Severity), Enabled: true},
+				Properties:           map[string]any{"tags": append([]string{}, f.Refs...)},
+			})
+		}
+		run.Results = append(run.Results, sarifResultOf(&f, i))
+	}
+	for _, n := range r.Result.Notes {
+		note := sarifNotification{Level: noteLevel(n.Level), Message: sarifText{Text: n.Message}}
+		if p := physical(n.File, n.Line, 0); p != nil {
+			note.Locations = []sarifLocation{{PhysicalLocation: p}}
+		}
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, note)
+	}
+	if r.Baselined > 0 {
+		run.Properties = map[string]any{"suppressedByBaseline": r.Baselined}
+	}
+	run.Tool.Driver.Rules = rules
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+}
