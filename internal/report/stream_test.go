@@ -76,6 +76,9 @@ func shuffled(r *Report) *Report {
 	fs[len(fs)/3].Check = "outside-the-catalog"
 	fs[len(fs)/2].Profiles = []string{"prod", "dev"}
 	fs = append(fs, check.Finding{Check: "outside-the-catalog", Severity: check.Warning, File: "-", Line: 2, Column: 1, Message: "broken <document> & more"})
+	multi := fs[len(fs)/4]
+	multi.Message = "first line\n  second: line, indented\nthird # line\n"
+	fs = append(fs, multi)
 	res.Findings = fs
 	res.Notes = append(append([]engine.Note{}, res.Notes...),
 		engine.Note{File: fs[0].File, Line: 3, Level: engine.NoteWarning, Message: "a note on a file with findings"},
@@ -95,6 +98,7 @@ var streamedFormats = []struct {
 	streamed, whole Format
 }{
 	{"sarif", SARIF, wholeSARIF},
+	{"policyreport", PolicyReport, wholePolicyReport},
 }
 
 // TestStreamedEqualsWhole: the formats that stream their findings write the

@@ -3,6 +3,9 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"sort"
+
+	"gopkg.in/yaml.v3"
 )
 
 // The formats as they were written before they streamed: each built its
@@ -71,4 +74,56 @@ func wholeSARIF(w io.Writer, r *Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+}
+
+func wholePolicyReport(w io.Writer, r *Report) error {
+	type report struct {
+		polReport `yaml:",inline"`
+		Results   []polResult `yaml:"results"`
+	}
+	section := sections()
+	var ts polTime
+	if !r.Time.IsZero() {
+		ts = polTime{Seconds: r.Time.Unix(), Nanos: int32(r.Time.Nanosecond())}
+	}
+	labels := map[string]string{"app.kubernetes.io/managed-by": r.Tool.Name}
+	reports := map[string]*report{} // by namespace; "" for the cluster
+	get := func(ns string) *report {
+		if p, ok := reports[ns]; ok {
+			return p
+		}
+		p := &report{polReport: *polReportOf(ns, labels)}
+		reports[ns] = p
+		return p
+	}
+	for _, f := range r.Result.Findings {
+		p := get(f.Object.Namespace)
+		res := polResultOf(&f, r.Tool.Name, ts, section)
+		p.Results = append(p.Results, res)
+		if res.Result == "fail" {
+			p.Summary.Fail++
+		} else {
+			p.Summary.Warn++
+		}
+	}
+	if len(reports) == 0 {
+		get("")
+	}
+	keys := make([]string, 0, len(reports))
+	for ns := range reports {
+		keys = append(keys, ns)
+	}
+	sort.Strings(keys) // the cluster's report ("") first, then namespaces
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	for _, ns := range keys {
+		p := reports[ns]
+		if p.Results == nil {
+			p.Results = []polResult{}
+		}
+		if err := enc.Encode(p); err != nil {
+			return err
+		}
+	}
+	return enc.Close()
 }
