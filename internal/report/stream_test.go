@@ -99,6 +99,7 @@ var streamedFormats = []struct {
 }{
 	{"sarif", SARIF, wholeSARIF},
 	{"policyreport", PolicyReport, wholePolicyReport},
+	{"junit", JUnit, wholeJUnit},
 }
 
 // TestStreamedEqualsWhole: the formats that stream their findings write the

@@ -2,6 +2,8 @@ package report
 
 import (
 	"encoding/json"
+	"encoding/xml"
+	"fmt"
 	"io"
 	"sort"
 
@@ -126,4 +128,61 @@ func wholePolicyReport(w io.Writer, r *Report) error {
 		}
 	}
 	return enc.Close()
+}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+func wholeJUnit(w io.Writer, r *Report) error {
+	doc := junitSuites{Name: r.Tool.Name}
+	suites := map[string]int{}
+	suite := func(file string) *junitSuite {
+		i, ok := suites[file]
+		if !ok {
+			i = len(doc.Suites)
+			suites[file] = i
+			name := slashPath(file)
+			if name == "" {
+				name = "(cluster)"
+			}
+			doc.Suites = append(doc.Suites, junitSuite{Name: name, Time: "0"})
+		}
+		return &doc.Suites[i]
+	}
+	for _, f := range r.Result.Findings {
+		s := suite(f.File)
+		s.Cases = append(s.Cases, junitCaseOf(&f, s.Name))
+		s.Tests++
+		s.Failures++
+		doc.Tests++
+		doc.Failures++
+	}
+	for _, n := range r.Result.Notes {
+		s := suite(n.File)
+		loc := slashPath(n.File)
+		if n.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", loc, n.Line)
+		}
+		s.SystemOut += fmt.Sprintf("%s: %s: %s\n", loc, n.Level, n.Message)
+	}
+	if doc.Tests == 0 {
+		doc.Suites = append(doc.Suites, junitNoFindings(r))
+		doc.Tests = 1
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
 }
