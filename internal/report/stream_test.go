@@ -100,6 +100,7 @@ var streamedFormats = []struct {
 	{"sarif", SARIF, wholeSARIF},
 	{"policyreport", PolicyReport, wholePolicyReport},
 	{"junit", JUnit, wholeJUnit},
+	{"html", HTML, wholeHTML},
 }
 
 // TestStreamedEqualsWhole: the formats that stream their findings write the

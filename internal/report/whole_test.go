@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"sort"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/kubevet/kubevet/internal/check"
 )
 
 // The formats as they were written before they streamed: each built its
@@ -185,4 +188,62 @@ func wholeJUnit(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+type wholeGroup struct {
+	File     string
+	Findings []htmlFinding
+}
+
+func (g wholeGroup) Count() int { return len(g.Findings) }
+
+func wholeHTML(w io.Writer, r *Report) error {
+	res := r.Result
+	byID := map[string]*check.Check{}
+	for _, c := range r.Catalog {
+		byID[c.ID] = c
+	}
+	var v struct {
+		htmlView
+		Groups []wholeGroup
+	}
+	v.htmlView = htmlView{
+		Tool: r.Tool, Files: res.Files, Documents: res.Documents, Objects: res.Objects,
+		Total: len(res.Findings), Counts: Count(res.Findings), Scores: Scores(res.Findings, res.Namespaces),
+		Weights: [3]int{ScoreWeightError, ScoreWeightWarning, ScoreWeightInfo},
+	}
+	fired := map[string]int{}
+	namespaces := map[string]bool{}
+	categories := map[string]bool{}
+	for i, f := range res.Findings {
+		hf := htmlFindingOf(&f, byID[f.Check], Category(byID[f.Check]))
+		if f.Object.Kind == "" {
+			v.Unscored++
+		}
+		if i == 0 || f.File != res.Findings[i-1].File {
+			name := f.File
+			if name == "" {
+				name = "(cluster)"
+			}
+			v.Groups = append(v.Groups, wholeGroup{File: name})
+		}
+		g := &v.Groups[len(v.Groups)-1]
+		g.Findings = append(g.Findings, hf)
+		fired[f.Check]++
+		namespaces[hf.Namespace] = true
+		categories[hf.Category] = true
+	}
+	v.Checks = htmlChecks(fired, byID)
+	for _, s := range v.Scores {
+		namespaces[s.Label] = true
+	}
+	v.Namespaces = htmlSortedKeys(namespaces)
+	v.Categories = htmlSortedKeys(categories)
+	v.Notes = htmlNotes(res.Notes)
+	v.NoFindings = len(res.Findings) == 0
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTemplate.Execute(bw, v); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
