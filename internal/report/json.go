@@ -29,11 +29,11 @@ func JSON(w io.Writer, r *Report) error {
 		Files: r.Result.Files, Documents: r.Result.Documents, Objects: r.Result.Objects,
 		Findings: Count(r.Result.Findings),
 	}}
-	b, err := p.encode(head, "")
+	b, err := p.encodeOpen(head, "")
 	if err != nil {
 		return err
 	}
-	bw.Write(b[:len(b)-2]) // without the closing "\n}"
+	bw.Write(b)
 	bw.WriteString(",\n  \"findings\": ")
 	if err := p.writeArray(bw, "  ", len(r.Result.Findings), func(i int) any { return &r.Result.Findings[i] }); err != nil {
 		return err

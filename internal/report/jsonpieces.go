@@ -35,6 +35,16 @@ func (p *jsonPieces) encode(v any, prefix string) ([]byte, error) {
 	return bytes.TrimSuffix(p.buf.Bytes(), []byte("\n")), nil
 }
 
+// encodeOpen encodes the object v as encode does, without its closing
+// brace, so that more members can follow.
+func (p *jsonPieces) encodeOpen(v any, prefix string) ([]byte, error) {
+	b, err := p.encode(v, prefix)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b, []byte("\n"+prefix+"}")), nil
+}
+
 // writeArray writes an array of n items, item(i) encoded one at a time, as
 // a value whose line starts with prefix: "[]" when empty, else one item per
 // line indented by two more spaces and the closing bracket on a line of

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -268,23 +267,20 @@ func SARIF(w io.Writer, r *Report) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	p := newJSONPieces(false)
-	// {"$schema": ..., "version": ..., "runs": [{<head>, "results": [
-	bw.WriteString("{\n  \"$schema\": ")
-	b, err := p.encode(sarifSchema, "")
+	// {"$schema": ..., "version": ..., "runs": [{<head>, "results": [...]}]}
+	b, err := p.encodeOpen(struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+	}{sarifSchema, sarifVersion}, "")
 	if err != nil {
 		return err
 	}
 	bw.Write(b)
-	bw.WriteString(",\n  \"version\": ")
-	if b, err = p.encode(sarifVersion, ""); err != nil {
+	bw.WriteString(",\n  \"runs\": [\n    ")
+	if b, err = p.encodeOpen(head, "    "); err != nil {
 		return err
 	}
 	bw.Write(b)
-	bw.WriteString(",\n  \"runs\": [\n    ")
-	if b, err = p.encode(head, "    "); err != nil {
-		return err
-	}
-	bw.Write(bytes.TrimSuffix(b, []byte("\n    }"))) // without the closing brace
 	bw.WriteString(",\n      \"results\": ")
 	err = p.writeArray(bw, "      ", len(r.Result.Findings), func(i int) any {
 		f := &r.Result.Findings[i]

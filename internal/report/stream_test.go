@@ -97,6 +97,7 @@ var streamedFormats = []struct {
 	name            string
 	streamed, whole Format
 }{
+	{"json", JSON, wholeJSON},
 	{"sarif", SARIF, wholeSARIF},
 	{"policyreport", PolicyReport, wholePolicyReport},
 	{"junit", JUnit, wholeJUnit},

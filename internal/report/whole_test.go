@@ -16,7 +16,8 @@ import (
 // The formats as they were written before they streamed: each built its
 // whole document in memory and encoded it at once, from the same pieces
 // (a SARIF result, a JUnit testcase) the streamed formats now encode one
-// at a time. The streamed formats must write the same bytes
+// at a time; JSON, which streamed already, with json.MarshalIndent for
+// each finding. The streamed formats must write the same bytes
 // (TestStreamedEqualsWhole).
 
 type sarifLog struct {
@@ -245,5 +246,54 @@ func wholeHTML(w io.Writer, r *Report) error {
 	if err := htmlTemplate.Execute(bw, v); err != nil {
 		return err
 	}
+	return bw.Flush()
+}
+
+func wholeJSON(w io.Writer, r *Report) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	head := struct {
+		SchemaVersion string      `json:"schemaVersion"`
+		Tool          Tool        `json:"tool"`
+		Summary       jsonSummary `json:"summary"`
+	}{SchemaVersion, r.Tool, jsonSummary{
+		Files: r.Result.Files, Documents: r.Result.Documents, Objects: r.Result.Objects,
+		Findings: Count(r.Result.Findings),
+	}}
+	b, err := json.MarshalIndent(head, "", "  ")
+	if err != nil {
+		return err
+	}
+	bw.Write(b[:len(b)-2]) // without the closing "\n}"
+	bw.WriteString(",\n  \"findings\": [")
+	for i, f := range r.Result.Findings {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.MarshalIndent(f, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(r.Result.Findings) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"notes\": [")
+	for i, n := range r.Result.Notes {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.MarshalIndent(n, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(r.Result.Notes) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
 	return bw.Flush()
 }
