@@ -117,17 +117,7 @@ func junitFiles(r *Report) (suites []junitSuite, order []int32, start []int) {
 		}
 		s.SystemOut += fmt.Sprintf("%s: %s: %s\n", loc, n.Level, n.Message)
 	}
-	start = make([]int, len(suites)+1)
-	for k, s := range suites {
-		start[k+1] = start[k] + s.Tests
-	}
-	next := append([]int(nil), start[:len(suites)]...)
-	order = make([]int32, len(fs))
-	for i := range fs {
-		k := index[fs[i].File]
-		order[next[k]] = int32(i)
-		next[k]++
-	}
+	order, start = byGroup(len(fs), len(suites), func(i int) int { return index[fs[i].File] })
 	return suites, order, start
 }
 

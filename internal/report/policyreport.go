@@ -199,21 +199,11 @@ func PolicyReport(w io.Writer, r *Report) error {
 		keys = append(keys, ns)
 	}
 	sort.Strings(keys) // the cluster's report ("") first, then namespaces
-	// order lists the findings by report, each report's in their order:
-	// start[k] is where report k's begin.
-	start := make([]int, len(keys)+1)
 	rank := make(map[string]int, len(keys))
 	for k, ns := range keys {
 		rank[ns] = k
-		start[k+1] = start[k] + reports[ns].Summary.Fail + reports[ns].Summary.Warn
 	}
-	next := append([]int(nil), start[:len(keys)]...)
-	order := make([]int32, len(fs))
-	for i := range fs {
-		k := rank[fs[i].Object.Namespace]
-		order[next[k]] = int32(i)
-		next[k]++
-	}
+	order, start := byGroup(len(fs), len(keys), func(i int) int { return rank[fs[i].Object.Namespace] })
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var buf bytes.Buffer
 	for k, ns := range keys {
