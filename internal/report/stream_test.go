@@ -60,12 +60,13 @@ func corpusReport(tb testing.TB, n int) *Report {
 	}
 }
 
-// shuffled is r with its findings out of the engine's order (files and
+// shuffled is r with its first 2,000 findings out of the engine's order (files and
 // namespaces interleaved), notes on files with and without findings, a
 // check outside the catalog, values profiles and a baseline count: what
 // the streamed formats must not assume away.
 func shuffled(r *Report) *Report {
 	res := *r.Result
+	res.Findings = res.Findings[:min(len(res.Findings), 2000)]
 	fs := make([]check.Finding, 0, len(res.Findings)+1)
 	for i := 0; i < len(res.Findings); i += 2 {
 		fs = append(fs, res.Findings[i])
@@ -134,21 +135,24 @@ func TestStreamedEqualsWhole(t *testing.T) {
 				if err := f.whole(&want, rep.r); err != nil {
 					t.Fatal(err)
 				}
-				if f.name == "sarif" {
+				if f.name == "sarif" && rep.name != "corpus-shuffled" { // the same shapes as the corpus
 					sariftest.Validate(t, got.Bytes())
+				}
+				if bytes.Equal(got.Bytes(), want.Bytes()) {
+					return // and so the same content
+				}
+				t.Errorf("%s differs from the whole-document encoding at byte %d:\n%s", f.name, firstDiff(got.Bytes(), want.Bytes()), around(got.Bytes(), want.Bytes()))
+				if f.name == "sarif" || f.name == "json" {
 					var a, b any
 					if err := json.Unmarshal(got.Bytes(), &a); err != nil {
-						t.Fatalf("streamed SARIF is not JSON: %v", err)
+						t.Fatalf("streamed %s is not JSON: %v", f.name, err)
 					}
 					if err := json.Unmarshal(want.Bytes(), &b); err != nil {
 						t.Fatal(err)
 					}
 					if !reflect.DeepEqual(a, b) {
-						t.Error("streamed SARIF differs in content from the whole document")
+						t.Errorf("the streamed %s differs in content too, not only in layout", f.name)
 					}
-				}
-				if !bytes.Equal(got.Bytes(), want.Bytes()) {
-					t.Errorf("%s differs from the whole-document encoding at byte %d:\n%s", f.name, firstDiff(got.Bytes(), want.Bytes()), around(got.Bytes(), want.Bytes()))
 				}
 			})
 		}
