@@ -109,13 +109,20 @@ func junitFiles(r *Report) (suites []junitSuite, order []int32, start []int) {
 		s.Tests++
 		s.Failures++
 	}
+	out := map[int]*strings.Builder{} // the notes of each suite, as its system-out
 	for _, n := range r.Result.Notes {
-		s := &suites[suite(n.File)]
+		k := suite(n.File)
+		if out[k] == nil {
+			out[k] = &strings.Builder{}
+		}
 		loc := slashPath(n.File)
 		if n.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", loc, n.Line)
 		}
-		s.SystemOut += fmt.Sprintf("%s: %s: %s\n", loc, n.Level, n.Message)
+		fmt.Fprintf(out[k], "%s: %s: %s\n", loc, n.Level, n.Message)
+	}
+	for k, b := range out {
+		suites[k].SystemOut = b.String()
 	}
 	order, start = byGroup(len(fs), len(suites), func(i int) int { return index[fs[i].File] })
 	return suites, order, start
