@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/kubevet/kubevet/internal/check"
@@ -46,27 +47,43 @@ func annotationMessage(f check.Finding) string {
 	return s + "\n" + CheckURL(f.Check)
 }
 
+// writeAnnotation writes annotationMessage(f) escaped by esc, a replacer
+// of single bytes, piece by piece instead of building it.
+func writeAnnotation(bw *bufio.Writer, esc *strings.Replacer, f *check.Finding) {
+	esc.WriteString(bw, MessageOf(*f))
+	if f.Object.Kind != "" {
+		esc.WriteString(bw, " (")
+		esc.WriteString(bw, f.Object.String())
+		esc.WriteString(bw, ")")
+	}
+	esc.WriteString(bw, "\n")
+	esc.WriteString(bw, CheckURL(f.Check))
+}
+
+// githubCommand writes a workflow command up to its message: ::level
+// followed by the properties that have a value, then ::.
+func githubCommand(bw *bufio.Writer, level string, props ...[2]string) {
+	bw.WriteString("::" + level)
+	sep := " "
+	for _, p := range props {
+		if p[1] == "" {
+			continue
+		}
+		bw.WriteString(sep + p[0] + "=")
+		githubProperty.WriteString(bw, p[1])
+		sep = ","
+	}
+	bw.WriteString("::")
+}
+
 // GitHub renders findings as GitHub Actions workflow commands: ::error for
 // errors, ::warning for warnings, ::notice for infos, with the file, line,
 // column and the check ID as the title. Notes come as commands of their
 // level, then the summary line.
 func GitHub(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	cmd := func(level string, props [][2]string, msg string) {
-		var b strings.Builder
-		b.WriteString("::" + level)
-		sep := " "
-		for _, p := range props {
-			if p[1] == "" {
-				continue
-			}
-			b.WriteString(sep + p[0] + "=" + GitHubProperty(p[1]))
-			sep = ","
-		}
-		b.WriteString("::" + GitHubData(msg) + "\n")
-		bw.WriteString(b.String())
-	}
-	for _, f := range r.Result.Findings {
+	for i := range r.Result.Findings {
+		f := &r.Result.Findings[i]
 		level := "notice"
 		switch f.Severity {
 		case check.Error:
@@ -74,7 +91,9 @@ func GitHub(w io.Writer, r *Report) error {
 		case check.Warning:
 			level = "warning"
 		}
-		cmd(level, [][2]string{{"file", slashPath(f.File)}, {"line", itoa(f.Line)}, {"col", itoa(f.Column)}, {"title", f.Check}}, annotationMessage(f))
+		githubCommand(bw, level, [2]string{"file", slashPath(f.File)}, [2]string{"line", itoa(f.Line)}, [2]string{"col", itoa(f.Column)}, [2]string{"title", f.Check})
+		writeAnnotation(bw, githubData, f)
+		bw.WriteByte('\n')
 	}
 	for _, n := range r.Result.Notes {
 		level := "notice"
@@ -84,10 +103,26 @@ func GitHub(w io.Writer, r *Report) error {
 		case engine.NoteWarning:
 			level = "warning"
 		}
-		cmd(level, [][2]string{{"file", slashPath(n.File)}, {"line", itoa(n.Line)}, {"title", "kubevet"}}, n.Message)
+		githubCommand(bw, level, [2]string{"file", slashPath(n.File)}, [2]string{"line", itoa(n.Line)}, [2]string{"title", "kubevet"})
+		githubData.WriteString(bw, n.Message)
+		bw.WriteByte('\n')
 	}
 	fmt.Fprintf(bw, "%s%s\n", Summary(r.Result), baselineSummary(r.Baselined))
 	return bw.Flush()
+}
+
+// azureIssue writes a logging command up to its message:
+// ##vso[task.logissue type=typ followed by the properties that have a
+// value, then ].
+func azureIssue(bw *bufio.Writer, typ string, props ...[2]string) {
+	bw.WriteString("##vso[task.logissue type=" + typ)
+	for _, p := range props {
+		if p[1] != "" {
+			bw.WriteString(";" + p[0] + "=")
+			azureProperty.WriteString(bw, p[1])
+		}
+	}
+	bw.WriteByte(']')
 }
 
 // Azure renders findings as Azure DevOps logging commands (task.logissue)
@@ -97,29 +132,23 @@ func GitHub(w io.Writer, r *Report) error {
 // pipeline as having issues.
 func Azure(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	issue := func(typ string, props [][2]string, msg string) {
-		var b strings.Builder
-		b.WriteString("##vso[task.logissue type=" + typ)
-		for _, p := range props {
-			if p[1] != "" {
-				b.WriteString(";" + p[0] + "=" + AzureProperty(p[1]))
-			}
-		}
-		b.WriteString("]" + AzureData(msg) + "\n")
-		bw.WriteString(b.String())
-	}
-	for _, f := range r.Result.Findings {
+	for i := range r.Result.Findings {
+		f := &r.Result.Findings[i]
 		switch f.Severity {
 		case check.Error, check.Warning:
-			issue(f.Severity.String(), [][2]string{{"sourcepath", slashPath(f.File)}, {"linenumber", itoa(f.Line)}, {"columnnumber", itoa(f.Column)}, {"code", f.Check}}, annotationMessage(f))
+			azureIssue(bw, f.Severity.String(), [2]string{"sourcepath", slashPath(f.File)}, [2]string{"linenumber", itoa(f.Line)}, [2]string{"columnnumber", itoa(f.Column)}, [2]string{"code", f.Check})
+			writeAnnotation(bw, azureData, f)
+			bw.WriteByte('\n')
 		default:
-			fmt.Fprintf(bw, "%s  info  %s  %s\n", plainLine(location(f)), f.Check, plainLine(annotationMessage(f)))
+			fmt.Fprintf(bw, "%s  info  %s  %s\n", plainLine(location(*f)), f.Check, plainLine(annotationMessage(*f)))
 		}
 	}
 	for _, n := range r.Result.Notes {
 		switch n.Level {
 		case engine.NoteError, engine.NoteWarning:
-			issue(string(n.Level), [][2]string{{"sourcepath", slashPath(n.File)}, {"linenumber", itoa(n.Line)}}, n.Message)
+			azureIssue(bw, string(n.Level), [2]string{"sourcepath", slashPath(n.File)}, [2]string{"linenumber", itoa(n.Line)})
+			azureData.WriteString(bw, n.Message)
+			bw.WriteByte('\n')
 		default:
 			loc := n.File
 			if n.Line > 0 {
@@ -141,5 +170,5 @@ func itoa(n int) string {
 	if n <= 0 {
 		return ""
 	}
-	return fmt.Sprint(n)
+	return strconv.Itoa(n)
 }

@@ -5,10 +5,12 @@ import (
 	"embed"
 	"html/template"
 	"io"
+	"iter"
 	"sort"
 	"strconv"
 
 	"github.com/kubevet/kubevet/internal/check"
+	"github.com/kubevet/kubevet/internal/engine"
 	"github.com/kubevet/kubevet/internal/rules"
 )
 
@@ -166,7 +168,7 @@ type htmlView struct {
 	Scores     []NamespaceScore
 	Unscored   int
 	Weights    [3]int
-	Groups     []htmlGroup
+	Groups     iter.Seq[htmlGroup]
 	Checks     []htmlCheck
 	Namespaces []string
 	Categories []string
@@ -174,9 +176,12 @@ type htmlView struct {
 	NoFindings bool
 }
 
+// htmlGroup is the findings of one file (a run of findings with the same
+// file), made one at a time as the page is written.
 type htmlGroup struct {
 	File     string
-	Findings []htmlFinding
+	Count    int
+	Findings iter.Seq[htmlFinding]
 }
 
 type htmlFinding struct {
@@ -196,10 +201,92 @@ type htmlNote struct {
 	Loc, Level, Message string
 }
 
+// htmlFindingOf is the row of a finding of check c (nil when the check is
+// not in the catalog) of the given category.
+func htmlFindingOf(f *check.Finding, c *check.Check, category string) htmlFinding {
+	hf := htmlFinding{
+		Severity: f.Severity.String(), Check: f.Check, Category: category,
+		Message: MessageOf(*f), Path: f.Path, Defaulted: f.NamespaceDefaulted,
+		Namespace: htmlNamespace(f),
+	}
+	if c != nil {
+		hf.Title = c.Title
+	}
+	if f.Object.Kind != "" {
+		hf.Object = f.Object.Kind + "/" + f.Object.Name
+	}
+	if f.Line > 0 {
+		hf.Loc = strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Column)
+	}
+	return hf
+}
+
+// htmlNamespace is the namespace a finding is filtered by.
+func htmlNamespace(f *check.Finding) string {
+	if f.Object.Kind == "" {
+		return "(no object)"
+	}
+	return NamespaceLabel(f.Object.Namespace)
+}
+
+// htmlChecks describes the checks that fired, by ID, with how many
+// findings each has.
+func htmlChecks(fired map[string]int, byID map[string]*check.Check) []htmlCheck {
+	var out []htmlCheck
+	for id, n := range fired {
+		hc := htmlCheck{ID: id, Title: id, Category: "Input", Count: n}
+		if c := byID[id]; c != nil {
+			hc.Title, hc.Severity, hc.Category = c.Title, c.Severity.String(), Category(c)
+			hc.Why, hc.Fix, hc.Example = c.Why, c.Fix, c.Example
+			for _, ref := range c.Refs {
+				if rl, ok := rules.ByID(ref); ok {
+					hc.Refs = append(hc.Refs, rl)
+				}
+			}
+		}
+		out = append(out, hc)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// htmlGroups yields the findings by file, each group's rows made as the
+// template reaches them.
+func htmlGroups(fs []check.Finding, byID map[string]*check.Check, category map[string]string) iter.Seq[htmlGroup] {
+	return func(yield func(htmlGroup) bool) {
+		for i := 0; i < len(fs); {
+			j := i + 1
+			for j < len(fs) && fs[j].File == fs[i].File {
+				j++
+			}
+			name := fs[i].File
+			if name == "" {
+				name = "(cluster)"
+			}
+			group := fs[i:j]
+			rows := func(yield func(htmlFinding) bool) {
+				for k := range group {
+					id := group[k].Check
+					if !yield(htmlFindingOf(&group[k], byID[id], category[id])) {
+						return
+					}
+				}
+			}
+			if !yield(htmlGroup{File: name, Count: j - i, Findings: rows}) {
+				return
+			}
+			i = j
+		}
+	}
+}
+
 // HTML renders the result as one self-contained web page: summary, scores
 // per namespace, findings grouped by file with filters (severity,
 // namespace, check, seed category) and the why and fix of every check that
 // fired. It holds no timestamp, so the same result gives the same page.
+// A first pass over the findings computes the counts, scores and filters
+// the page shows before its rows; the rows are made one at a time as the
+// page is written.
 func HTML(w io.Writer, r *Report) error {
 	res := r.Result
 	byID := map[string]*check.Check{}
@@ -213,71 +300,46 @@ func HTML(w io.Writer, r *Report) error {
 	}
 	fired := map[string]int{}
 	namespaces := map[string]bool{}
-	categories := map[string]bool{}
-	for i, f := range res.Findings {
-		c := byID[f.Check]
-		hf := htmlFinding{
-			Severity: f.Severity.String(), Check: f.Check, Category: Category(c),
-			Message: MessageOf(f), Path: f.Path, Defaulted: f.NamespaceDefaulted,
-			Namespace: "(no object)",
-		}
-		if c != nil {
-			hf.Title = c.Title
-		}
-		if f.Object.Kind != "" {
-			hf.Object = f.Object.Kind + "/" + f.Object.Name
-			hf.Namespace = NamespaceLabel(f.Object.Namespace)
-		} else {
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if f.Object.Kind == "" {
 			v.Unscored++
 		}
-		if f.Line > 0 {
-			hf.Loc = strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Column)
-		}
-		if i == 0 || f.File != res.Findings[i-1].File {
-			name := f.File
-			if name == "" {
-				name = "(cluster)"
-			}
-			v.Groups = append(v.Groups, htmlGroup{File: name})
-		}
-		g := &v.Groups[len(v.Groups)-1]
-		g.Findings = append(g.Findings, hf)
 		fired[f.Check]++
-		namespaces[hf.Namespace] = true
-		categories[hf.Category] = true
+		namespaces[htmlNamespace(f)] = true
 	}
-	for id, n := range fired {
-		hc := htmlCheck{ID: id, Title: id, Category: "Input", Count: n}
-		if c := byID[id]; c != nil {
-			hc.Title, hc.Severity, hc.Category = c.Title, c.Severity.String(), Category(c)
-			hc.Why, hc.Fix, hc.Example = c.Why, c.Fix, c.Example
-			for _, ref := range c.Refs {
-				if rl, ok := rules.ByID(ref); ok {
-					hc.Refs = append(hc.Refs, rl)
-				}
-			}
-		}
-		v.Checks = append(v.Checks, hc)
+	v.Checks = htmlChecks(fired, byID)
+	category := map[string]string{} // by check ID: Category looks its rule up in the whole rule map
+	categories := map[string]bool{}
+	for id := range fired {
+		category[id] = Category(byID[id])
+		categories[category[id]] = true
 	}
-	sort.Slice(v.Checks, func(i, j int) bool { return v.Checks[i].ID < v.Checks[j].ID })
+	v.Groups = htmlGroups(res.Findings, byID, category)
 	for _, s := range v.Scores {
 		namespaces[s.Label] = true
 	}
 	v.Namespaces = htmlSortedKeys(namespaces)
 	v.Categories = htmlSortedKeys(categories)
-	for _, n := range res.Notes {
-		loc := n.File
-		if n.Line > 0 {
-			loc += ":" + strconv.Itoa(n.Line)
-		}
-		v.Notes = append(v.Notes, htmlNote{Loc: loc, Level: string(n.Level), Message: n.Message})
-	}
+	v.Notes = htmlNotes(res.Notes)
 	v.NoFindings = len(res.Findings) == 0
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := htmlTemplate.Execute(bw, v); err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+func htmlNotes(notes []engine.Note) []htmlNote {
+	var out []htmlNote
+	for _, n := range notes {
+		loc := n.File
+		if n.Line > 0 {
+			loc += ":" + strconv.Itoa(n.Line)
+		}
+		out = append(out, htmlNote{Loc: loc, Level: string(n.Level), Message: n.Message})
+	}
+	return out
 }
 
 func htmlSortedKeys(m map[string]bool) []string {

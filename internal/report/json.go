@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"io"
 )
 
@@ -21,6 +20,7 @@ type jsonSummary struct {
 // time, so that a large result is never held twice in memory.
 func JSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
+	p := newJSONPieces(true)
 	head := struct {
 		SchemaVersion string      `json:"schemaVersion"`
 		Tool          Tool        `json:"tool"`
@@ -29,41 +29,19 @@ func JSON(w io.Writer, r *Report) error {
 		Files: r.Result.Files, Documents: r.Result.Documents, Objects: r.Result.Objects,
 		Findings: Count(r.Result.Findings),
 	}}
-	b, err := json.MarshalIndent(head, "", "  ")
+	b, err := p.encodeOpen(head, "")
 	if err != nil {
 		return err
 	}
-	bw.Write(b[:len(b)-2]) // without the closing "\n}"
-	bw.WriteString(",\n  \"findings\": [")
-	for i, f := range r.Result.Findings {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		b, err := json.MarshalIndent(f, "    ", "  ")
-		if err != nil {
-			return err
-		}
-		bw.WriteString("\n    ")
-		bw.Write(b)
+	bw.Write(b)
+	bw.WriteString(",\n  \"findings\": ")
+	if err := p.writeArray(bw, "  ", len(r.Result.Findings), func(i int) any { return &r.Result.Findings[i] }); err != nil {
+		return err
 	}
-	if len(r.Result.Findings) > 0 {
-		bw.WriteString("\n  ")
+	bw.WriteString(",\n  \"notes\": ")
+	if err := p.writeArray(bw, "  ", len(r.Result.Notes), func(i int) any { return &r.Result.Notes[i] }); err != nil {
+		return err
 	}
-	bw.WriteString("],\n  \"notes\": [")
-	for i, n := range r.Result.Notes {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		b, err := json.MarshalIndent(n, "    ", "  ")
-		if err != nil {
-			return err
-		}
-		bw.WriteString("\n    ")
-		bw.Write(b)
-	}
-	if len(r.Result.Notes) > 0 {
-		bw.WriteString("\n  ")
-	}
-	bw.WriteString("]\n}\n")
+	bw.WriteString("\n}\n")
 	return bw.Flush()
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"io"
 	"sort"
 	"strconv"
@@ -35,13 +37,14 @@ const (
 	policyReportName       = "kubevet"
 )
 
+// polReport is a report without its results, which are written after it
+// one at a time (polResults).
 type polReport struct {
-	APIVersion string      `yaml:"apiVersion"`
-	Kind       string      `yaml:"kind"`
-	Metadata   polMeta     `yaml:"metadata"`
-	Scope      *polRef     `yaml:"scope,omitempty"`
-	Summary    polSummary  `yaml:"summary"`
-	Results    []polResult `yaml:"results"`
+	APIVersion string     `yaml:"apiVersion"`
+	Kind       string     `yaml:"kind"`
+	Metadata   polMeta    `yaml:"metadata"`
+	Scope      *polRef    `yaml:"scope,omitempty"`
+	Summary    polSummary `yaml:"summary"`
 }
 
 type polMeta struct {
@@ -103,8 +106,69 @@ func PolicyResult(s check.Severity) string {
 	return "warn"
 }
 
+// polResultOf is the PolicyReport result of a finding.
+func polResultOf(f *check.Finding, tool string, ts polTime, section map[string]string) polResult {
+	res := polResult{
+		Policy: f.Check, Rule: f.Check, Severity: PolicySeverity(f.Severity), Result: PolicyResult(f.Severity),
+		Scored: f.Severity == check.Error, Source: tool, Message: MessageOf(*f), Timestamp: ts,
+	}
+	if len(f.Refs) > 0 {
+		res.Category = section[f.Refs[0]]
+	}
+	if f.Object.Kind != "" {
+		res.Resources = []polRef{{APIVersion: f.Object.APIVersion, Kind: f.Object.Kind, Namespace: f.Object.Namespace, Name: f.Object.Name}}
+	}
+	props := map[string]string{}
+	set := func(k, v string) {
+		if v != "" && v != "0" {
+			props[k] = v
+		}
+	}
+	set("file", slashPath(f.File))
+	set("line", strconv.Itoa(f.Line))
+	set("column", strconv.Itoa(f.Column))
+	set("path", f.Path)
+	set("refs", strings.Join(f.Refs, ","))
+	if len(props) > 0 {
+		res.Properties = props
+	}
+	return res
+}
+
+// polReportOf is the empty report of a namespace ("" for the cluster).
+func polReportOf(ns string, labels map[string]string) *polReport {
+	p := &polReport{APIVersion: policyReportAPIVersion, Kind: "ClusterPolicyReport", Metadata: polMeta{Name: policyReportName, Labels: labels}}
+	if ns != "" {
+		p.Kind = "PolicyReport"
+		p.Metadata.Namespace = ns
+		p.Scope = &polRef{APIVersion: "v1", Kind: "Namespace", Name: ns}
+	}
+	return p
+}
+
+// polResults holds one result under the key results, so that it is
+// encoded at the depth it has in its report.
+type polResults struct {
+	Results []polResult `yaml:"results"`
+}
+
+// yamlPiece encodes v as the YAML encoder of the whole report does (indent
+// 2, one document).
+func yamlPiece(buf *bytes.Buffer, v any) error {
+	buf.Reset()
+	enc := yaml.NewEncoder(buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
 // PolicyReport renders the result as PolicyReport and ClusterPolicyReport
-// objects.
+// objects. A first pass over the findings counts each namespace's results
+// for its summary; the second writes each report's results one at a time
+// (the findings of a namespace in their order), so that no report is held
+// whole in memory.
 func PolicyReport(w io.Writer, r *Report) error {
 	section := sections()
 	var ts polTime
@@ -112,71 +176,57 @@ func PolicyReport(w io.Writer, r *Report) error {
 		ts = polTime{Seconds: r.Time.Unix(), Nanos: int32(r.Time.Nanosecond())}
 	}
 	labels := map[string]string{"app.kubernetes.io/managed-by": r.Tool.Name}
+	fs := r.Result.Findings
 	reports := map[string]*polReport{} // by namespace; "" for the cluster
-	get := func(ns string) *polReport {
-		if p, ok := reports[ns]; ok {
-			return p
+	for i := range fs {
+		ns := fs[i].Object.Namespace
+		p := reports[ns]
+		if p == nil {
+			p = polReportOf(ns, labels)
+			reports[ns] = p
 		}
-		p := &polReport{APIVersion: policyReportAPIVersion, Kind: "ClusterPolicyReport", Metadata: polMeta{Name: policyReportName, Labels: labels}}
-		if ns != "" {
-			p.Kind = "PolicyReport"
-			p.Metadata.Namespace = ns
-			p.Scope = &polRef{APIVersion: "v1", Kind: "Namespace", Name: ns}
-		}
-		reports[ns] = p
-		return p
-	}
-	for _, f := range r.Result.Findings {
-		p := get(f.Object.Namespace)
-		res := polResult{
-			Policy: f.Check, Rule: f.Check, Severity: PolicySeverity(f.Severity), Result: PolicyResult(f.Severity),
-			Scored: f.Severity == check.Error, Source: r.Tool.Name, Message: MessageOf(f), Timestamp: ts,
-		}
-		if len(f.Refs) > 0 {
-			res.Category = section[f.Refs[0]]
-		}
-		if f.Object.Kind != "" {
-			res.Resources = []polRef{{APIVersion: f.Object.APIVersion, Kind: f.Object.Kind, Namespace: f.Object.Namespace, Name: f.Object.Name}}
-		}
-		props := map[string]string{}
-		set := func(k, v string) {
-			if v != "" && v != "0" {
-				props[k] = v
-			}
-		}
-		set("file", slashPath(f.File))
-		set("line", strconv.Itoa(f.Line))
-		set("column", strconv.Itoa(f.Column))
-		set("path", f.Path)
-		set("refs", strings.Join(f.Refs, ","))
-		if len(props) > 0 {
-			res.Properties = props
-		}
-		p.Results = append(p.Results, res)
-		if res.Result == "fail" {
+		if PolicyResult(fs[i].Severity) == "fail" {
 			p.Summary.Fail++
 		} else {
 			p.Summary.Warn++
 		}
 	}
 	if len(reports) == 0 {
-		get("")
+		reports[""] = polReportOf("", labels)
 	}
 	keys := make([]string, 0, len(reports))
 	for ns := range reports {
 		keys = append(keys, ns)
 	}
 	sort.Strings(keys) // the cluster's report ("") first, then namespaces
-	enc := yaml.NewEncoder(w)
-	enc.SetIndent(2)
-	for _, ns := range keys {
+	rank := make(map[string]int, len(keys))
+	for k, ns := range keys {
+		rank[ns] = k
+	}
+	order, start := byGroup(len(fs), len(keys), func(i int) int { return rank[fs[i].Object.Namespace] })
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	for k, ns := range keys {
 		p := reports[ns]
-		if p.Results == nil {
-			p.Results = []polResult{}
+		if k > 0 {
+			bw.WriteString("---\n")
 		}
-		if err := enc.Encode(p); err != nil {
+		if err := yamlPiece(&buf, p); err != nil {
 			return err
 		}
+		bw.Write(buf.Bytes())
+		if start[k] == start[k+1] {
+			bw.WriteString("results: []\n")
+			continue
+		}
+		bw.WriteString("results:\n")
+		for _, i := range order[start[k]:start[k+1]] {
+			res := polResultOf(&fs[i], r.Tool.Name, ts, section)
+			if err := yamlPiece(&buf, polResults{[]polResult{res}}); err != nil {
+				return err
+			}
+			bw.Write(bytes.TrimPrefix(buf.Bytes(), []byte("results:\n")))
+		}
 	}
-	return enc.Close()
+	return bw.Flush()
 }

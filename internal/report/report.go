@@ -182,6 +182,28 @@ func (e *errWriter) printf(format string, args ...any) {
 	}
 }
 
+// byGroup lists the indexes 0 to n-1 by group, each group's in their
+// order: group k's are order[start[k]:start[k+1]]. The formats that write
+// findings grouped (by file, by namespace) use it to stream each group
+// without assuming the findings come grouped; it takes 4 bytes a finding.
+func byGroup(n, groups int, groupOf func(i int) int) (order []int32, start []int) {
+	start = make([]int, groups+1)
+	for i := range n {
+		start[groupOf(i)+1]++
+	}
+	for k := range groups {
+		start[k+1] += start[k]
+	}
+	next := append([]int(nil), start[:groups]...)
+	order = make([]int32, n)
+	for i := range n {
+		k := groupOf(i)
+		order[next[k]] = int32(i)
+		next[k]++
+	}
+	return order, start
+}
+
 // MessageOf is a finding's message for people: with the values profiles it
 // appears in, when the run rendered charts with profiles.
 func MessageOf(f check.Finding) string {

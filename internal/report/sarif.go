@@ -1,7 +1,7 @@
 package report
 
 import (
-	"encoding/json"
+	"bufio"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -29,21 +29,6 @@ const (
 	FingerprintKey = "kubevetFinding/v1"
 	informationURI = "https://github.com/kubevet/kubevet"
 )
-
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool               sarifTool                   `json:"tool"`
-	Invocations        []sarifInvocation           `json:"invocations"`
-	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds"`
-	ColumnKind         string                      `json:"columnKind"`
-	Results            []sarifResult               `json:"results"`
-	Properties         map[string]any              `json:"properties,omitempty"`
-}
 
 type sarifTool struct {
 	Driver sarifDriver `json:"driver"`
@@ -198,72 +183,119 @@ func noteLevel(l engine.NoteLevel) string {
 	return "note"
 }
 
-// SARIF renders the result as a SARIF 2.1.0 log.
-func SARIF(w io.Writer, r *Report) error {
-	index := map[string]int{}
-	var rules []sarifRule
+// sarifRules lists every check of the catalog as a rule, then the checks
+// outside the catalog that produced findings, in the order of their first
+// finding; index gives each rule's position.
+func sarifRules(r *Report) (rules []sarifRule, index map[string]int) {
+	index = map[string]int{}
 	for _, c := range r.Catalog {
 		index[c.ID] = len(rules)
 		rules = append(rules, sarifRuleOf(c))
 	}
-	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: informationURI}},
+	for _, f := range r.Result.Findings {
+		if _, ok := index[f.Check]; ok {
+			continue
+		}
+		// A check outside the catalog: describe it from the finding.
+		index[f.Check] = len(rules)
+		rules = append(rules, sarifRule{
+			ID: f.Check, ShortDescription: sarifText{Text: f.Check}, FullDescription: sarifText{Text: f.Check},
+			Help: sarifText{Text: f.Check}, HelpURI: CheckURL(f.Check),
+			DefaultConfiguration: sarifConfig{Level: sarifLevel(f.Severity), Enabled: true},
+			Properties:           map[string]any{"tags": append([]string{}, f.Refs...)},
+		})
+	}
+	return rules, index
+}
+
+// sarifResultOf is the SARIF result of a finding whose rule is at index i.
+func sarifResultOf(f *check.Finding, i int) sarifResult {
+	loc := sarifLocation{PhysicalLocation: physical(f.File, f.Line, f.Column)}
+	if f.Object.Kind != "" || f.Object.Name != "" {
+		loc.LogicalLocations = []sarifLogical{{Name: f.Object.Name, FullyQualifiedName: f.Object.String(), Kind: "resource"}}
+	}
+	props := map[string]any{"path": f.Path}
+	if f.Object.APIVersion != "" {
+		props["apiVersion"] = f.Object.APIVersion
+	}
+	if f.NamespaceDefaulted {
+		props["namespaceDefaulted"] = true
+	}
+	if len(f.Profiles) > 0 {
+		props["profiles"] = f.Profiles
+	}
+	return sarifResult{
+		RuleID:              f.Check,
+		RuleIndex:           i,
+		Level:               sarifLevel(f.Severity),
+		Message:             sarifText{Text: MessageOf(*f)},
+		Locations:           []sarifLocation{loc},
+		PartialFingerprints: map[string]string{FingerprintKey: baseline.Fingerprint(*f)},
+		Properties:          props,
+	}
+}
+
+// sarifRunHead is a sarifRun up to its results, the fields written before
+// them.
+type sarifRunHead struct {
+	Tool               sarifTool                   `json:"tool"`
+	Invocations        []sarifInvocation           `json:"invocations"`
+	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds"`
+	ColumnKind         string                      `json:"columnKind"`
+}
+
+// SARIF renders the result as a SARIF 2.1.0 log. The log is written as
+// encoding/json writes the whole document (two-space indent, HTML not
+// escaped), but its results are encoded one at a time, so that a large
+// result is never held twice in memory.
+func SARIF(w io.Writer, r *Report) error {
+	rules, index := sarifRules(r)
+	head := sarifRunHead{
+		Tool:        sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: informationURI, Rules: rules}},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
 		OriginalURIBaseIDs: map[string]sarifArtifactLoc{
 			srcRoot: {Description: &sarifText{Text: "The folder kubevet was run in; file names are relative to it."}},
 		},
 		ColumnKind: "unicodeCodePoints",
-		Results:    make([]sarifResult, 0, len(r.Result.Findings)),
-	}
-	for _, f := range r.Result.Findings {
-		i, ok := index[f.Check]
-		if !ok { // a check outside the catalog: describe it from the finding
-			i = len(rules)
-			index[f.Check] = i
-			rules = append(rules, sarifRule{
-				ID: f.Check, ShortDescription: sarifText{Text: f.Check}, FullDescription: sarifText{Text: f.Check},
-				Help: sarifText{Text: f.Check}, HelpURI: CheckURL(f.Check),
-				DefaultConfiguration: sarifConfig{Level: sarifLevel(f.Severity), Enabled: true},
-				Properties:           map[string]any{"tags": append([]string{}, f.Refs...)},
-			})
-		}
-		loc := sarifLocation{PhysicalLocation: physical(f.File, f.Line, f.Column)}
-		if f.Object.Kind != "" || f.Object.Name != "" {
-			loc.LogicalLocations = []sarifLogical{{Name: f.Object.Name, FullyQualifiedName: f.Object.String(), Kind: "resource"}}
-		}
-		props := map[string]any{"path": f.Path}
-		if f.Object.APIVersion != "" {
-			props["apiVersion"] = f.Object.APIVersion
-		}
-		if f.NamespaceDefaulted {
-			props["namespaceDefaulted"] = true
-		}
-		if len(f.Profiles) > 0 {
-			props["profiles"] = f.Profiles
-		}
-		run.Results = append(run.Results, sarifResult{
-			RuleID:              f.Check,
-			RuleIndex:           i,
-			Level:               sarifLevel(f.Severity),
-			Message:             sarifText{Text: MessageOf(f)},
-			Locations:           []sarifLocation{loc},
-			PartialFingerprints: map[string]string{FingerprintKey: baseline.Fingerprint(f)},
-			Properties:          props,
-		})
 	}
 	for _, n := range r.Result.Notes {
 		note := sarifNotification{Level: noteLevel(n.Level), Message: sarifText{Text: n.Message}}
 		if p := physical(n.File, n.Line, 0); p != nil {
 			note.Locations = []sarifLocation{{PhysicalLocation: p}}
 		}
-		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, note)
+		head.Invocations[0].ToolExecutionNotifications = append(head.Invocations[0].ToolExecutionNotifications, note)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	p := newJSONPieces(false)
+	// {"$schema": ..., "version": ..., "runs": [{<head>, "results": [...]}]}
+	b, err := p.encodeOpen(struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+	}{sarifSchema, sarifVersion}, "")
+	if err != nil {
+		return err
+	}
+	bw.Write(b)
+	bw.WriteString(",\n  \"runs\": [\n    ")
+	if b, err = p.encodeOpen(head, "    "); err != nil {
+		return err
+	}
+	bw.Write(b)
+	bw.WriteString(",\n      \"results\": ")
+	err = p.writeArray(bw, "      ", len(r.Result.Findings), func(i int) any {
+		f := &r.Result.Findings[i]
+		return sarifResultOf(f, index[f.Check])
+	})
+	if err != nil {
+		return err
 	}
 	if r.Baselined > 0 {
-		run.Properties = map[string]any{"suppressedByBaseline": r.Baselined}
+		bw.WriteString(",\n      \"properties\": ")
+		if b, err = p.encode(map[string]any{"suppressedByBaseline": r.Baselined}, "      "); err != nil {
+			return err
+		}
+		bw.Write(b)
 	}
-	run.Tool.Driver.Rules = rules
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	bw.WriteString("\n    }\n  ]\n}\n")
+	return bw.Flush()
 }
