@@ -13,7 +13,7 @@ import (
 // has been read: it indexes the kept objects, runs the cross checks on each
 // (in parallel), places their findings on source lines by reading back only
 // the documents that have findings, and applies exemptions.
-func (r *runner) crossPhase(keep []kept, workers int) [][]held {
+func (r *runner) crossPhase(keep []kept, workers int) []findingsOf {
 	// The graph sees the objects in input order, so that its answers are
 	// deterministic and "first" means first in the input.
 	sort.SliceStable(keep, func(i, j int) bool {
@@ -36,7 +36,7 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]held {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool { return keep[order[i]].obj.Namespace < keep[order[j]].obj.Namespace })
-	out := make([][]held, len(keep))
+	out := make([]findingsOf, len(keep))
 	for start := 0; start < len(order); {
 		ns := keep[order[start]].obj.Namespace
 		end := start + 1
@@ -60,7 +60,7 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]held {
 						continue // facts inform the graph; no check reports on them
 					}
 					out[i] = r.crossObject(keep[i], g, &cr, &scratch)
-					keep[i].findings = nil // out[i] has them now
+					keep[i].findings = findingsOf{} // out[i] has them now
 				}
 			}()
 		}
@@ -78,12 +78,14 @@ func (r *runner) crossPhase(keep []kept, workers int) [][]held {
 }
 
 // crossObject runs the cross checks on k and returns all its findings,
-// exemptions applied, held in compact form (see held): a run keeps every
-// finding until the end. scratch is the worker's buffer to expand and grow
-// them in.
-func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *[]check.Finding) []held {
+// exemptions applied, kept like k's until the run gathers them (see
+// findingsOf). scratch is the worker's buffer to expand and grow them in.
+func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *[]check.Finding) findingsOf {
 	o := k.obj
-	fs := unhold((*scratch)[:0], k.findings, false)
+	fs, err := r.expand((*scratch)[:0], k.findings, false)
+	if err != nil {
+		r.failSpill(err)
+	}
 	for _, ac := range r.cross {
 		fs = cr.Run(ac.c, o, &r.settings, ac.opts, g, fs)
 	}
@@ -96,7 +98,10 @@ func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *
 	// the phase.
 	o.Node = nil
 	o.DropPositions()
-	hs, _ := r.hold(fs, k.ho)
+	var out findingsOf
+	if len(fs) > 0 {
+		out, _ = r.keep(r.spill, fs, k.ho)
+	}
 	*scratch = fs[:0]
-	return hs
+	return out
 }

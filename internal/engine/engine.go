@@ -102,6 +102,9 @@ func Check(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := r.spillError(); err != nil {
+		return nil, err
+	}
 	r.restoreRendered(res)
 	res.Notes = mergeTemplateNotes(res.Notes)
 	sortResult(res)
@@ -168,6 +171,37 @@ type runner struct {
 	kept      atomic.Int64
 	spillOnce sync.Once
 	spill     *spill.Store
+	// spillErr is the first spilled record that could not be read back.
+	spillMu  sync.Mutex
+	spillErr error
+}
+
+// failSpill records that spilled findings could not be read back: the run
+// has lost findings and must not pass.
+func (r *runner) failSpill(err error) {
+	r.spillMu.Lock()
+	defer r.spillMu.Unlock()
+	if r.spillErr == nil {
+		r.spillErr = fmt.Errorf("reading back the findings kept in a temporary file: %w", err)
+	}
+}
+
+func (r *runner) spillError() error {
+	r.spillMu.Lock()
+	defer r.spillMu.Unlock()
+	return r.spillErr
+}
+
+// gather appends the findings of phase 2, messages formatted, to all.
+func (r *runner) gather(all []check.Finding, outs []findingsOf) []check.Finding {
+	for i := range outs {
+		var err error
+		if all, err = r.expand(all, outs[i], true); err != nil {
+			r.failSpill(err)
+		}
+		outs[i] = findingsOf{}
+	}
+	return all
 }
 
 // spillAfter is the number of kept objects from which a run spills: below
@@ -245,7 +279,7 @@ type output struct {
 // once all its findings are known).
 type kept struct {
 	obj      *manifest.Object
-	findings []held
+	findings findingsOf
 	// ho is the part the object's held findings share (nil until needed).
 	ho *heldObject
 	// fact is set for the objects handlers give as facts of the input:
@@ -361,7 +395,7 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 	var parts [][]check.Finding
 	total := len(res.Findings)
 	var keep []kept
-	var heldParts [][]held
+	var crossParts [][]findingsOf
 	for o := range outs {
 		keep = append(keep, o.kept...)
 		if len(o.findings) > 0 {
@@ -380,10 +414,11 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 	}
 	if len(keep) > 0 && ctx.Err() == nil {
 		for _, world := range worlds(keep) {
-			heldParts = append(heldParts, r.crossPhase(world, workers)...)
-		}
-		for _, p := range heldParts {
-			total += len(p)
+			out := r.crossPhase(world, workers)
+			for _, k := range out {
+				total += k.len()
+			}
+			crossParts = append(crossParts, out)
 		}
 		if len(keep) >= collectAfterCross {
 			// The kept objects, their graph and position indexes are
@@ -404,9 +439,8 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		all = append(all, p...)
 		parts[i] = nil
 	}
-	for i, p := range heldParts {
-		all = unhold(all, p, true)
-		heldParts[i] = nil
+	for _, p := range crossParts {
+		all = r.gather(all, p)
 	}
 	res.Findings = all
 }
@@ -573,9 +607,13 @@ func (r *runner) checkObject(obj *manifest.Object, fs []check.Finding, cr *check
 	if len(r.cross) > 0 {
 		obj.Detach()
 		obj.ShareMaps(r.maps.share)
-		obj.SpillPositions(r.spillStore())
-		hs, ho := r.hold(fs, nil) // kept until phase 2, compact
-		o.kept = append(o.kept, kept{obj: obj, findings: hs, ho: ho})
+		st := r.spillStore()
+		obj.SpillPositions(st)
+		k := kept{obj: obj}
+		if len(fs) > 0 {
+			k.findings, k.ho = r.keep(st, fs, nil) // until phase 2
+		}
+		o.kept = append(o.kept, k)
 		return
 	}
 	o.findings = r.emit(o.findings, r.exempt(obj, fs))

@@ -61,9 +61,11 @@ func CheckObjects(ctx context.Context, objs []*manifest.Object, opt Options) (*R
 		res.Findings = append(res.Findings, p...)
 	}
 	if len(keep) > 0 {
-		for _, p := range r.crossPhase(keep, workers) {
-			res.Findings = unhold(res.Findings, p, true)
-		}
+		res.Findings = r.gather(res.Findings, r.crossPhase(keep, workers))
+	}
+	r.spill.Close()
+	if err := r.spillError(); err != nil {
+		return nil, err
 	}
 	sortResult(res)
 	return res, nil

@@ -100,7 +100,15 @@ func (p Path) Interned() string {
 		return ""
 	}
 	var buf [128]byte
-	b := p.appendTo(buf[:0])
+	return InternPath(p.appendTo(buf[:0]))
+}
+
+// InternPath returns the path written b (as String writes it), shared like
+// Interned's.
+func InternPath(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
 	sh := &pathShards[maphash.Bytes(pathSeed, b)%uint64(len(pathShards))]
 	sh.RLock()
 	s, ok := sh.m[string(b)]
