@@ -341,13 +341,14 @@ func runCheck(ctx context.Context, e *env, f checkFlags, paths []string) error {
 		}
 	}
 	var res *engine.Result
-	stopGuard := guardHeap()
+	// The guard stays on while the reports are written: the findings they
+	// read are most of the heap then, and writing them makes garbage.
+	defer guardHeap()()
 	if f.objects != nil {
 		res, err = f.objects(ctx, opt)
 	} else {
 		res, err = engine.Check(ctx, paths, opt)
 	}
-	stopGuard()
 	if err != nil {
 		return err
 	}

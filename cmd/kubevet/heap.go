@@ -10,21 +10,21 @@ import (
 
 // Heap headroom while a check runs. With the default GOGC=100 the
 // collector lets the heap grow to twice its live size before it collects,
-// and a large input keeps most of what it reads live until the end (the
+// and a large input keeps much of what it reads live until the end (the
 // objects the checks across objects need, every finding): peak memory is
-// then twice the live heap. While the check runs, guardHeap holds the
-// heap to its live size plus a quarter and headroomFloor, through a soft
-// memory limit that follows the live heap as it grows. Small inputs never
-// reach the limit (the floor is above twice their live heap); large ones
-// pay a few more collections near the end of the run for a quarter less
-// memory. Measured on 100,000 objects (whole catalog, 2 cores, 6 runs
-// each, the same tree without and with it): peak RSS 609-697 MB ->
-// 462-483 MB for 6-10% more CPU (8.2-8.5 s -> 8.9-10.0 s); a 64 MB floor
-// gave 441-445 MB for about 10% more, a 32 MB floor 405 MB for 30% more. The limit is lifted
-// when the check is done: the report formats have their own, shorter-lived
-// peaks. A limit the user set (GOMEMLIMIT) is left alone.
+// then twice the live heap. While the check runs and its reports are
+// written, guardHeap holds the heap to its live size plus a quarter and
+// headroomFloor, through a soft memory limit that follows the live heap as
+// it grows. Small inputs never reach the limit (the floor is above twice
+// their live heap); large ones pay a few more collections for a third less
+// memory. Measured on 100,000 objects (2 cores, 3 runs each, -o json;
+// /usr/bin/time -f %M): whole catalog 292-323 MB with a 96 MB floor and
+// the limit lifted before the reports, 269-281 MB with a 64 MB floor kept
+// through them, for 3-5% more CPU (8.1-8.3 s -> 8.3-8.7 s); single-object
+// checks only 298-312 -> 260-285 MB. A limit the user set (GOMEMLIMIT) is
+// left alone.
 const (
-	headroomFloor = 96 << 20
+	headroomFloor = 64 << 20
 	guardEvery    = 20 * time.Millisecond
 )
 
