@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -44,12 +45,23 @@ type Store struct {
 	closed bool
 }
 
-// Open creates a store in dir (os.TempDir() when empty), or returns nil
-// when dir is not fit for it: it cannot be written, or it is held in
-// memory (tmpfs), where spilling would save nothing.
+// Open creates a store in dir, or returns nil when dir is not fit for it:
+// it cannot be written, or it is held in memory (tmpfs), where spilling
+// would save nothing. When dir is empty, the temporary folder is tried,
+// then the user's cache folder (on systems whose /tmp is a tmpfs).
 func Open(dir string) *Store {
 	if dir == "" {
-		dir = os.TempDir()
+		if s := Open(os.TempDir()); s != nil {
+			return s
+		}
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return nil
+		}
+		dir = filepath.Join(cache, "kubevet")
+		if os.MkdirAll(dir, 0o700) != nil {
+			return nil
+		}
 	}
 	if inMemory(dir) {
 		return nil

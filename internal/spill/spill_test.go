@@ -156,3 +156,40 @@ func TestNilStore(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// With no folder given, a store opens in the temporary folder or, when
+// that is held in memory, in the user's cache folder.
+func TestOpenDefault(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	s := Open("")
+	if s == nil {
+		if !inMemory(os.TempDir()) {
+			t.Fatal("no store in a temporary folder on disk")
+		}
+		t.Skip("the test's folders are held in memory")
+	}
+	defer s.Close()
+	ref, _ := s.Put([]byte("x"))
+	if got, err := s.Get(ref, nil); err != nil || string(got) != "x" {
+		t.Errorf("%q, %v", got, err)
+	}
+	if runtime.GOOS != "linux" {
+		return
+	}
+	// A temporary folder on tmpfs: the cache folder takes the store.
+	t.Setenv("TMPDIR", "/dev/shm")
+	if !inMemory("/dev/shm") {
+		t.Skip("no tmpfs at /dev/shm")
+	}
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	s2 := Open("")
+	if s2 == nil {
+		t.Fatal("the cache folder should take the store")
+	}
+	defer s2.Close()
+	if _, err := os.Stat(filepath.Join(cache, "kubevet")); err != nil {
+		t.Errorf("the store is not in the cache folder: %v", err)
+	}
+}
