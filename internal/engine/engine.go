@@ -176,48 +176,6 @@ type runner struct {
 	spillErr error
 }
 
-// failSpill records that spilled findings could not be read back: the run
-// has lost findings and must not pass.
-func (r *runner) failSpill(err error) {
-	r.spillMu.Lock()
-	defer r.spillMu.Unlock()
-	if r.spillErr == nil {
-		r.spillErr = fmt.Errorf("reading back the findings kept in a temporary file: %w", err)
-	}
-}
-
-func (r *runner) spillError() error {
-	r.spillMu.Lock()
-	defer r.spillMu.Unlock()
-	return r.spillErr
-}
-
-// gather appends the findings of phase 2, messages formatted, to all.
-func (r *runner) gather(all []check.Finding, outs []findingsOf) []check.Finding {
-	for i := range outs {
-		var err error
-		if all, err = r.expand(all, outs[i], true); err != nil {
-			r.failSpill(err)
-		}
-		outs[i] = findingsOf{}
-	}
-	return all
-}
-
-// spillAfter is the number of kept objects from which a run spills: below
-// it, what they keep is a few megabytes. (A variable for tests.)
-var spillAfter int64 = 4096
-
-// spillStore returns the run's spill store, opened on first need; nil when
-// the run is small or no store can be opened.
-func (r *runner) spillStore() *spill.Store {
-	if r.kept.Add(1) <= spillAfter {
-		return nil
-	}
-	r.spillOnce.Do(func() { r.spill = spill.Open("") })
-	return r.spill
-}
-
 type activeCheck struct {
 	c    *check.Check
 	opts check.Options
