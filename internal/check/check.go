@@ -308,39 +308,6 @@ type Finding struct {
 	// Profiles lists the values profiles of a Helm chart in whose
 	// rendering the finding appears (empty when the run has no profiles).
 	Profiles []string `json:"profiles,omitempty"`
-	// Deferred is the message not yet formatted, Message being empty,
-	// when a Runner with DeferMessages made the finding (see Resolve).
-	Deferred *Deferred `json:"-"`
-}
-
-// Deferred is a finding's message kept as its format and arguments: while
-// a large run holds every finding until its end, they take a fraction of
-// the memory of the formatted text.
-type Deferred struct {
-	format string
-	args   []any
-}
-
-// Resolve formats a deferred message into Message.
-func (f *Finding) Resolve() {
-	if f.Deferred != nil {
-		f.Message = fmt.Sprintf(f.Deferred.format, f.Deferred.args...)
-		f.Deferred = nil
-	}
-}
-
-// deferrable reports whether a message's arguments can be formatted later
-// with the same result: values that nothing can change afterwards (a check
-// may hand over parts of an object that are dropped when it is detached).
-func deferrable(args []any) bool {
-	for _, a := range args {
-		switch a.(type) {
-		case string, int, int32, int64, uint, uint32, uint64, float64, bool:
-		default:
-			return false
-		}
-	}
-	return len(args) > 0
 }
 
 // Pass is one run of one check on one object.
@@ -353,7 +320,6 @@ type Pass struct {
 	Graph *graph.Graph
 
 	findings []Finding
-	deferMsg bool
 }
 
 // Report records a finding on the field at path, at the check's severity.
@@ -364,12 +330,6 @@ func (p *Pass) Report(path manifest.Path, format string, args ...any) {
 // ReportSeverity records a finding at severity sev (for checks whose
 // findings vary in severity; configuration overrides still apply).
 func (p *Pass) ReportSeverity(sev Severity, path manifest.Path, format string, args ...any) {
-	if p.deferMsg && deferrable(args) {
-		f := NewFinding(p.Check, sev, p.Object, path, "")
-		f.Deferred = &Deferred{format: format, args: args}
-		p.findings = append(p.findings, f)
-		return
-	}
 	msg := format
 	if len(args) > 0 || strings.IndexByte(format, '%') >= 0 {
 		msg = fmt.Sprintf(format, args...)
@@ -418,9 +378,6 @@ func RunGraph(c *Check, o *manifest.Object, s *Settings, opts Options, g *graph.
 // goroutine at a time.
 type Runner struct {
 	pass Pass
-	// DeferMessages leaves the formatting of messages to Finding.Resolve
-	// where it can (see Deferred).
-	DeferMessages bool
 }
 
 // Run runs c on o and appends its findings to into.
@@ -429,7 +386,7 @@ func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, g 
 		return into
 	}
 	p := &r.pass
-	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, Graph: g, findings: into, deferMsg: r.DeferMessages}
+	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, Graph: g, findings: into}
 	c.Run(p)
 	into = p.findings
 	*p = Pass{}

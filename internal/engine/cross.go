@@ -53,7 +53,7 @@ func (r *runner) crossPhase(keep []kept, workers int) []findingsOf {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				cr := check.Runner{DeferMessages: true}
+				var cr check.Runner
 				var scratch []check.Finding
 				for i := range next {
 					if keep[i].fact {
@@ -82,7 +82,7 @@ func (r *runner) crossPhase(keep []kept, workers int) []findingsOf {
 // findingsOf). scratch is the worker's buffer to expand and grow them in.
 func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *[]check.Finding) findingsOf {
 	o := k.obj
-	fs, err := r.expand((*scratch)[:0], k.findings, false)
+	fs, err := r.expand((*scratch)[:0], k.findings)
 	if err != nil {
 		r.failSpill(err)
 	}

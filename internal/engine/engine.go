@@ -334,9 +334,7 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// Findings of objects kept for phase 2 wait until the end:
-			// their messages are formatted then.
-			cr := check.Runner{DeferMessages: len(r.cross) > 0}
+			var cr check.Runner
 			for j := range jobs {
 				if ctx.Err() != nil {
 					continue // drain

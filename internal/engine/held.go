@@ -21,7 +21,6 @@ type held struct {
 	line, col int32
 	path      string
 	msg       string
-	deferred  *check.Deferred
 	// full is set for the rare finding that does not fit the compact form
 	// (another object's reference, positions beyond int32, profiles).
 	full *check.Finding
@@ -93,7 +92,7 @@ func (r *runner) hold(fs []check.Finding, ho *heldObject) ([]held, *heldObject) 
 			out[i] = held{full: &full}
 			continue
 		}
-		out[i] = held{kind: kind, obj: ho, line: int32(f.Line), col: int32(f.Column), path: f.Path, msg: f.Message, deferred: f.Deferred}
+		out[i] = held{kind: kind, obj: ho, line: int32(f.Line), col: int32(f.Column), path: f.Path, msg: f.Message}
 	}
 	return out, ho
 }
@@ -116,18 +115,13 @@ func (h *held) finding() check.Finding {
 		Column:             int(h.col),
 		Path:               h.path,
 		Message:            h.msg,
-		Deferred:           h.deferred,
 	}
 }
 
-// unhold appends the expanded findings of hs to into, their messages
-// formatted when resolve is set.
-func unhold(into []check.Finding, hs []held, resolve bool) []check.Finding {
+// unhold appends the expanded findings of hs to into.
+func unhold(into []check.Finding, hs []held) []check.Finding {
 	for i := range hs {
 		into = append(into, hs[i].finding())
-		if resolve {
-			into[len(into)-1].Resolve()
-		}
 	}
 	return into
 }

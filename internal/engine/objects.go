@@ -29,7 +29,7 @@ func CheckObjects(ctx context.Context, objs []*manifest.Object, opt Options) (*R
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cr := check.Runner{DeferMessages: len(r.cross) > 0}
+			var cr check.Runner
 			for obj := range next {
 				r.checkObject(obj, nil, &cr, &outs[w])
 			}

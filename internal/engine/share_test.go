@@ -82,7 +82,7 @@ func TestHoldRoundTrip(t *testing.T) {
 			t.Errorf("finding %d held whole = %v, want %v", i, hs[i].full != nil, want)
 		}
 	}
-	got := unhold(nil, hs, true)
+	got := unhold(nil, hs)
 	if fmt.Sprint(got) != fmt.Sprint(fs) {
 		t.Errorf("round trip:\n got %v\nwant %v", got, fs)
 	}

@@ -48,11 +48,11 @@ func (r *runner) spillError() error {
 	return r.spillErr
 }
 
-// gather appends the findings of phase 2, messages formatted, to all.
+// gather appends the findings of phase 2 to all.
 func (r *runner) gather(all []check.Finding, outs []findingsOf) []check.Finding {
 	for i := range outs {
 		var err error
-		if all, err = r.expand(all, outs[i], true); err != nil {
+		if all, err = r.expand(all, outs[i]); err != nil {
 			r.failSpill(err)
 		}
 		outs[i] = findingsOf{}
@@ -93,12 +93,11 @@ func (r *runner) keep(st *spill.Store, fs []check.Finding, ho *heldObject) (find
 
 var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// expand appends the findings of k to into, their messages formatted when
-// resolve is set. A spilled record that cannot be read back is an error of
-// the run: its findings would be lost.
-func (r *runner) expand(into []check.Finding, k findingsOf, resolve bool) ([]check.Finding, error) {
+// expand appends the findings of k to into. A spilled record that cannot
+// be read back is an error of the run: its findings would be lost.
+func (r *runner) expand(into []check.Finding, k findingsOf) ([]check.Finding, error) {
 	if !k.spilled {
-		return unhold(into, k.held, resolve), nil
+		return unhold(into, k.held), nil
 	}
 	buf := encodeBufs.Get().(*[]byte)
 	defer encodeBufs.Put(buf)
@@ -118,13 +117,12 @@ const (
 	encNSDefaulted             // NamespaceDefaulted
 )
 
-// encodeFindings appends fs to b, messages formatted. What consecutive
+// encodeFindings appends fs to b. What consecutive
 // findings share (the object, the check's refs) is written once.
 func (r *runner) encodeFindings(b []byte, fs []check.Finding) []byte {
 	b = binary.AppendUvarint(b, uint64(len(fs)))
 	for i := range fs {
 		f := &fs[i]
-		f.Resolve()
 		var flags byte
 		if i == 0 || f.Object != fs[i-1].Object || f.File != fs[i-1].File {
 			flags |= encObject

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/kubevet/kubevet/internal/check"
-	"github.com/kubevet/kubevet/internal/manifest"
 	"github.com/kubevet/kubevet/internal/spill"
 )
 
@@ -41,31 +40,23 @@ func TestEncodeFindingsRoundTrip(t *testing.T) {
 	}
 }
 
-func TestDeferredFindingsSpillFormatted(t *testing.T) {
+func TestSpilledRecordLost(t *testing.T) {
 	st := spill.Open(t.TempDir())
 	if st == nil {
 		t.Skip("the test's temporary folder is held in memory")
 	}
 	r := &runner{byID: map[string]*check.Check{}, spill: st}
 	defer st.Close()
-	c := &check.Check{ID: "c", Target: check.AllObjects, Run: func(p *check.Pass) {
-		p.Report(manifest.NewPath("spec"), "container %q", "web")
-	}}
-	cr := check.Runner{DeferMessages: true}
-	fs := cr.Run(c, &manifest.Object{Kind: "Pod", Name: "p"}, &check.Settings{}, nil, nil, nil)
-	if len(fs) != 1 || fs[0].Deferred == nil {
-		t.Fatalf("the message should be deferred: %+v", fs)
-	}
-	k, _ := r.keep(st, fs, nil)
+	k, _ := r.keep(st, []check.Finding{{Check: "c", Message: "kept"}}, nil)
 	if !k.spilled || k.len() != 1 {
 		t.Fatalf("not spilled: %+v", k)
 	}
-	got, err := r.expand(nil, k, true)
-	if err != nil || len(got) != 1 || got[0].Message != `container "web"` || got[0].Deferred != nil {
+	got, err := r.expand(nil, k)
+	if err != nil || len(got) != 1 || got[0].Message != "kept" {
 		t.Fatalf("%+v, %v", got, err)
 	}
 	st.Close()
-	if _, err := r.expand(nil, k, true); err == nil {
+	if _, err := r.expand(nil, k); err == nil {
 		t.Error("a record that cannot be read back must be an error, not lost findings")
 	}
 }
