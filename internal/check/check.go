@@ -330,9 +330,19 @@ func (p *Pass) Report(path manifest.Path, format string, args ...any) {
 // ReportSeverity records a finding at severity sev (for checks whose
 // findings vary in severity; configuration overrides still apply).
 func (p *Pass) ReportSeverity(sev Severity, path manifest.Path, format string, args ...any) {
-	msg := format
-	if len(args) > 0 || strings.IndexByte(format, '%') >= 0 {
+	var msg string
+	switch {
+	case len(args) == 1 && format == "%s":
+		// A message built beforehand: kept as it is, not copied.
+		if s, ok := args[0].(string); ok {
+			msg = s
+			break
+		}
 		msg = fmt.Sprintf(format, args...)
+	case len(args) > 0 || strings.IndexByte(format, '%') >= 0:
+		msg = fmt.Sprintf(format, args...)
+	default:
+		msg = format
 	}
 	p.findings = append(p.findings, NewFinding(p.Check, sev, p.Object, path, msg))
 }
@@ -378,7 +388,14 @@ func RunGraph(c *Check, o *manifest.Object, s *Settings, opts Options, g *graph.
 // goroutine at a time.
 type Runner struct {
 	pass Pass
+	buf  []Finding
 }
+
+// Buffer is a slice of findings that stays with the runner, for its
+// caller to gather the findings of many objects in and copy them out
+// before it asks again: the memory is reused instead of grown anew for
+// every batch. The caller stores the grown slice back through the pointer.
+func (r *Runner) Buffer() *[]Finding { return &r.buf }
 
 // Run runs c on o and appends its findings to into.
 func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, g *graph.Graph, into []Finding) []Finding {

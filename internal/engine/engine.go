@@ -509,7 +509,10 @@ func templateMessage(file string) string {
 
 // check decodes a batch of documents and runs the checks on their objects.
 func (r *runner) check(j job, cr *check.Runner) output {
-	var o output
+	// The findings of the batch gather in the runner's buffer and are
+	// copied out once, at their size.
+	buf := cr.Buffer()
+	o := output{findings: (*buf)[:0]}
 	docs, offset, ok := manifest.ParseBatch(j.chunks)
 	for i, c := range j.chunks {
 		var d manifest.Decoded
@@ -522,6 +525,11 @@ func (r *runner) check(j job, cr *check.Runner) output {
 			d = manifest.DecodeNode(j.file, c, docs[i], offset, r.decodeOptions(j))
 		}
 		r.checkDoc(j.file, c, d, cr, &o)
+	}
+	*buf = o.findings[:0]
+	o.findings = slices.Clone(o.findings)
+	if len(o.findings) == 0 {
+		o.findings = nil
 	}
 	return o
 }
@@ -582,6 +590,11 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 	for _, obj := range d.Objects {
 		fs := diagByObj[obj]
 		delete(diagByObj, obj)
+		if fs == nil && len(r.cross) == 0 {
+			// The object's findings gather right after those of the
+			// objects before it, where emit leaves them.
+			fs = o.findings[len(o.findings):]
+		}
 		r.checkObject(obj, fs, cr, o)
 	}
 	// Diagnostics of objects that could not be completed (no kind).

@@ -138,7 +138,16 @@ var (
 // needsQuoting reports whether a key cannot be written bare in a dotted path
 // (annotation and label keys usually contain dots and slashes).
 func needsQuoting(k string) bool {
-	return k == "" || strings.ContainsAny(k, ".[]/\" ")
+	if k == "" {
+		return true
+	}
+	for i := 0; i < len(k); i++ {
+		switch k[i] {
+		case '.', '[', ']', '/', '"', ' ':
+			return true
+		}
+	}
+	return false
 }
 
 // ParsePath parses the output of Path.String. Quoted keys are written
