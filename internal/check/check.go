@@ -320,6 +320,25 @@ type Pass struct {
 	Graph *graph.Graph
 
 	findings []Finding
+	runner   *Runner // nil outside a Runner
+}
+
+// Memo returns what compute returns for the pass's object and key,
+// computed once for the checks a Runner runs one after another on the same
+// object: checks that share one analysis (the validation checks) pay for
+// it once. Outside a Runner, compute runs every time. key must be
+// comparable; the value must not be modified.
+func (p *Pass) Memo(key any, compute func() any) any {
+	r := p.runner
+	if r == nil {
+		return compute()
+	}
+	if r.memo.obj == p.Object && r.memo.key == key {
+		return r.memo.val
+	}
+	v := compute()
+	r.memo.obj, r.memo.key, r.memo.val = p.Object, key, v
+	return v
 }
 
 // Report records a finding on the field at path, at the check's severity.
@@ -389,6 +408,12 @@ func RunGraph(c *Check, o *manifest.Object, s *Settings, opts Options, g *graph.
 type Runner struct {
 	pass Pass
 	buf  []Finding
+	// memo is the value of Pass.Memo for one object and key. It holds
+	// the object, whose address therefore cannot be reused.
+	memo struct {
+		obj      *manifest.Object
+		key, val any
+	}
 }
 
 // Buffer is a slice of findings that stays with the runner, for its
@@ -403,7 +428,7 @@ func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, g 
 		return into
 	}
 	p := &r.pass
-	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, Graph: g, findings: into}
+	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, Graph: g, findings: into, runner: r}
 	c.Run(p)
 	into = p.findings
 	*p = Pass{}
