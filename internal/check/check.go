@@ -75,15 +75,21 @@ var AllObjects = Target{Desc: "every object", Match: func(*manifest.Object) bool
 // (Service, Ingress.networking.k8s.io).
 func Kinds(kinds ...string) Target {
 	type gk struct{ kind, group string }
-	want := make(map[gk]bool, len(kinds))
-	for _, k := range kinds {
+	want := make([]gk, len(kinds))
+	for i, k := range kinds {
 		kind, group, _ := strings.Cut(k, ".")
-		want[gk{kind, group}] = true
+		want[i] = gk{kind, group}
 	}
 	return Target{
 		Desc: strings.Join(kinds, ", "),
 		Match: func(o *manifest.Object) bool {
-			return want[gk{o.Kind, o.Group()}]
+			// A few kinds: a scan, and the group only for the kind.
+			for _, w := range want {
+				if w.kind == o.Kind && w.group == o.Group() {
+					return true
+				}
+			}
+			return false
 		},
 	}
 }
