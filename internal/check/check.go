@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -365,11 +366,61 @@ func (p *Pass) ReportSeverity(sev Severity, path manifest.Path, format string, a
 		}
 		msg = fmt.Sprintf(format, args...)
 	case len(args) > 0 || strings.IndexByte(format, '%') >= 0:
-		msg = fmt.Sprintf(format, args...)
+		var ok bool
+		if msg, ok = sprintf(format, args); !ok {
+			msg = fmt.Sprintf(format, args...)
+		}
 	default:
 		msg = format
 	}
 	p.findings = append(p.findings, NewFinding(p.Check, sev, p.Object, path, msg))
+}
+
+// sprintf is fmt.Sprintf for the formats messages use most: %s and %q of
+// strings, %d of ints, and nothing else (no flags, widths or other verbs,
+// no argument of another type), at a fraction of its cost. It returns
+// false for anything else, which fmt.Sprintf then formats.
+func sprintf(format string, args []any) (string, bool) {
+	var buf [256]byte
+	b := buf[:0]
+	next := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b = append(b, c)
+			continue
+		}
+		if i++; i == len(format) || next == len(args) {
+			return "", false
+		}
+		switch a := args[next]; format[i] {
+		case 's':
+			s, ok := a.(string)
+			if !ok {
+				return "", false
+			}
+			b = append(b, s...)
+		case 'q':
+			s, ok := a.(string)
+			if !ok {
+				return "", false
+			}
+			b = strconv.AppendQuote(b, s)
+		case 'd':
+			n, ok := a.(int)
+			if !ok {
+				return "", false
+			}
+			b = strconv.AppendInt(b, int64(n), 10)
+		default:
+			return "", false
+		}
+		next++
+	}
+	if next != len(args) {
+		return "", false
+	}
+	return string(b), true
 }
 
 // NewFinding builds a finding of check c on the field at path of o.
