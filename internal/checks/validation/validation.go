@@ -247,11 +247,14 @@ func analyze(o *manifest.Object, f *schema.File) *result {
 		*list = append(*list, finding{path, msg})
 	}
 	if f.Version != schema.Newest() {
-		if newest, err := schema.Load(schema.Newest()); err == nil {
-			for _, e := range serrs {
-				if e.Problem == schema.Unknown && e.Def != "" && newest.HasField(e.Def, e.Field) {
-					r.notInVersion = append(r.notInVersion, finding{e.Path, fmt.Sprintf("%s: field does not exist in Kubernetes %s, the target version: its API server rejects it under kubectl's strict validation, or drops it; remove it or raise kubernetesVersion", e.Path, f.Version)})
-				}
+		// The newest schema is loaded (once per process) only for an
+		// object with an unknown field to look up.
+		for _, e := range serrs {
+			if e.Problem != schema.Unknown || e.Def == "" {
+				continue
+			}
+			if newest, err := schema.Load(schema.Newest()); err == nil && newest.HasField(e.Def, e.Field) {
+				r.notInVersion = append(r.notInVersion, finding{e.Path, fmt.Sprintf("%s: field does not exist in Kubernetes %s, the target version: its API server rejects it under kubectl's strict validation, or drops it; remove it or raise kubernetesVersion", e.Path, f.Version)})
 			}
 		}
 	}
