@@ -604,7 +604,8 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 }
 
 // emit appends to into the findings of fs whose check is on in this run,
-// with the configured severity. into may be fs[:0].
+// with the configured severity. into may be fs[:0], or end where fs starts
+// in the same array (checkDoc gathers an object's findings there).
 func (r *runner) emit(into, fs []check.Finding) []check.Finding {
 	for _, f := range fs {
 		if r.enabled(f.Check) {
