@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,15 +76,21 @@ var AllObjects = Target{Desc: "every object", Match: func(*manifest.Object) bool
 // (Service, Ingress.networking.k8s.io).
 func Kinds(kinds ...string) Target {
 	type gk struct{ kind, group string }
-	want := make(map[gk]bool, len(kinds))
-	for _, k := range kinds {
+	want := make([]gk, len(kinds))
+	for i, k := range kinds {
 		kind, group, _ := strings.Cut(k, ".")
-		want[gk{kind, group}] = true
+		want[i] = gk{kind, group}
 	}
 	return Target{
 		Desc: strings.Join(kinds, ", "),
 		Match: func(o *manifest.Object) bool {
-			return want[gk{o.Kind, o.Group()}]
+			// A few kinds: a scan, and the group only for the kind.
+			for _, w := range want {
+				if w.kind == o.Kind && w.group == o.Group() {
+					return true
+				}
+			}
+			return false
 		},
 	}
 }
@@ -320,6 +327,25 @@ type Pass struct {
 	Graph *graph.Graph
 
 	findings []Finding
+	runner   *Runner // nil outside a Runner
+}
+
+// Memo returns what compute returns for the pass's object and key,
+// computed once for the checks a Runner runs one after another on the same
+// object: checks that share one analysis (the validation checks) pay for
+// it once. Outside a Runner, compute runs every time. key must be
+// comparable; the value must not be modified.
+func (p *Pass) Memo(key any, compute func() any) any {
+	r := p.runner
+	if r == nil {
+		return compute()
+	}
+	if r.memo.obj == p.Object && r.memo.key == key {
+		return r.memo.val
+	}
+	v := compute()
+	r.memo.obj, r.memo.key, r.memo.val = p.Object, key, v
+	return v
 }
 
 // Report records a finding on the field at path, at the check's severity.
@@ -330,11 +356,71 @@ func (p *Pass) Report(path manifest.Path, format string, args ...any) {
 // ReportSeverity records a finding at severity sev (for checks whose
 // findings vary in severity; configuration overrides still apply).
 func (p *Pass) ReportSeverity(sev Severity, path manifest.Path, format string, args ...any) {
-	msg := format
-	if len(args) > 0 || strings.IndexByte(format, '%') >= 0 {
+	var msg string
+	switch {
+	case len(args) == 1 && format == "%s":
+		// A message built beforehand: kept as it is, not copied.
+		if s, ok := args[0].(string); ok {
+			msg = s
+			break
+		}
 		msg = fmt.Sprintf(format, args...)
+	case len(args) > 0 || strings.IndexByte(format, '%') >= 0:
+		var ok bool
+		if msg, ok = sprintf(format, args); !ok {
+			msg = fmt.Sprintf(format, args...)
+		}
+	default:
+		msg = format
 	}
 	p.findings = append(p.findings, NewFinding(p.Check, sev, p.Object, path, msg))
+}
+
+// sprintf is fmt.Sprintf for the formats messages use most: %s and %q of
+// strings, %d of ints, and nothing else (no flags, widths or other verbs,
+// no argument of another type), at a fraction of its cost. It returns
+// false for anything else, which fmt.Sprintf then formats.
+func sprintf(format string, args []any) (string, bool) {
+	var buf [256]byte
+	b := buf[:0]
+	next := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b = append(b, c)
+			continue
+		}
+		if i++; i == len(format) || next == len(args) {
+			return "", false
+		}
+		switch a := args[next]; format[i] {
+		case 's':
+			s, ok := a.(string)
+			if !ok {
+				return "", false
+			}
+			b = append(b, s...)
+		case 'q':
+			s, ok := a.(string)
+			if !ok {
+				return "", false
+			}
+			b = strconv.AppendQuote(b, s)
+		case 'd':
+			n, ok := a.(int)
+			if !ok {
+				return "", false
+			}
+			b = strconv.AppendInt(b, int64(n), 10)
+		default:
+			return "", false
+		}
+		next++
+	}
+	if next != len(args) {
+		return "", false
+	}
+	return string(b), true
 }
 
 // NewFinding builds a finding of check c on the field at path of o.
@@ -378,7 +464,20 @@ func RunGraph(c *Check, o *manifest.Object, s *Settings, opts Options, g *graph.
 // goroutine at a time.
 type Runner struct {
 	pass Pass
+	buf  []Finding
+	// memo is the value of Pass.Memo for one object and key. It holds
+	// the object, whose address therefore cannot be reused.
+	memo struct {
+		obj      *manifest.Object
+		key, val any
+	}
 }
+
+// Buffer is a slice of findings that stays with the runner, for its
+// caller to gather the findings of many objects in and copy them out
+// before it asks again: the memory is reused instead of grown anew for
+// every batch. The caller stores the grown slice back through the pointer.
+func (r *Runner) Buffer() *[]Finding { return &r.buf }
 
 // Run runs c on o and appends its findings to into.
 func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, g *graph.Graph, into []Finding) []Finding {
@@ -386,7 +485,7 @@ func (r *Runner) Run(c *Check, o *manifest.Object, s *Settings, opts Options, g 
 		return into
 	}
 	p := &r.pass
-	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, Graph: g, findings: into}
+	*p = Pass{Check: c, Object: o, Settings: s, Options: opts, Graph: g, findings: into, runner: r}
 	c.Run(p)
 	into = p.findings
 	*p = Pass{}

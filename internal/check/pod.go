@@ -44,7 +44,7 @@ type Value[T any] struct {
 // is built on demand, because most values are never reported: resolving
 // costs no allocation.
 func (v Value[T]) Path() manifest.Path {
-	return v.base.Child("securityContext").Child(v.field...)
+	return v.base.Field("securityContext", v.field...)
 }
 
 // Set reports whether the value is set at either level.
@@ -68,8 +68,11 @@ type Security struct {
 	container manifest.Path
 }
 
-// SCPath is the container's securityContext path.
-func (s Security) SCPath() manifest.Path { return s.container.Child("securityContext") }
+// SCPath is the container's securityContext path, or the path of the
+// keys below it when given.
+func (s Security) SCPath(below ...string) manifest.Path {
+	return s.container.Field("securityContext", below...)
+}
 
 // The fields EffectiveSecurity resolves, below securityContext, and the
 // empty contexts that stand for missing ones. Never written.

@@ -531,7 +531,10 @@ func templateMessage(file string) string {
 
 // check decodes a batch of documents and runs the checks on their objects.
 func (r *runner) check(j job, cr *check.Runner) output {
-	var o output
+	// The findings of the batch gather in the runner's buffer and are
+	// copied out once, at their size.
+	buf := cr.Buffer()
+	o := output{findings: (*buf)[:0]}
 	docs, offset, ok := manifest.ParseBatch(j.chunks)
 	for i, c := range j.chunks {
 		var d manifest.Decoded
@@ -544,6 +547,11 @@ func (r *runner) check(j job, cr *check.Runner) output {
 			d = manifest.DecodeNode(j.file, c, docs[i], offset, r.decodeOptions(j))
 		}
 		r.checkDoc(j.file, c, d, cr, &o)
+	}
+	*buf = o.findings[:0]
+	o.findings = slices.Clone(o.findings)
+	if len(o.findings) == 0 {
+		o.findings = nil
 	}
 	return o
 }
@@ -606,6 +614,11 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 	for _, obj := range d.Objects {
 		fs := diagByObj[obj]
 		delete(diagByObj, obj)
+		if fs == nil && len(r.cross) == 0 {
+			// The object's findings gather right after those of the
+			// objects before it, where emit leaves them.
+			fs = o.findings[len(o.findings):]
+		}
 		r.checkObject(obj, fs, cr, o)
 	}
 	// Diagnostics of objects that could not be completed (no kind).
@@ -615,7 +628,8 @@ func (r *runner) checkDoc(file string, c manifest.Chunk, d manifest.Decoded, cr 
 }
 
 // emit appends to into the findings of fs whose check is on in this run,
-// with the configured severity. into may be fs[:0].
+// with the configured severity. into may be fs[:0], or end where fs starts
+// in the same array (checkDoc gathers an object's findings there).
 func (r *runner) emit(into, fs []check.Finding) []check.Finding {
 	for _, f := range fs {
 		if r.enabled(f.Check) {

@@ -207,6 +207,9 @@ func (r *runner) splitStream(ctx context.Context, name string, in io.Reader, inM
 			outs <- output{notes: []Note{{File: name, Level: NoteError, Message: fmt.Sprintf("read error: %v", err)}}}
 			return ok
 		}
+		if batch == nil {
+			batch = make([]manifest.Chunk, 0, batchDocs)
+		}
 		batch = append(batch, c)
 		size += len(c.Data)
 		if len(batch) >= batchDocs || size >= batchBytes {

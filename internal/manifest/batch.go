@@ -41,7 +41,6 @@ func ParseBatch(chunks []Chunk) (docs []*yaml.Node, offset int, ok bool) {
 	if len(chunks) == 0 {
 		return nil, 0, true
 	}
-	readers := make([]io.Reader, len(chunks))
 	type span struct{ first, last int } // line range of a chunk, relative to the batch
 	spans := make([]span, len(chunks))
 	want := 0
@@ -59,10 +58,9 @@ func ParseBatch(chunks []Chunk) (docs []*yaml.Node, offset int, ok bool) {
 		} else {
 			spans[i] = span{-1, -1}
 		}
-		readers[i] = bytes.NewReader(c.Data)
 	}
-	dec := yaml.NewDecoder(io.MultiReader(readers...))
-	var got []*yaml.Node
+	dec := yaml.NewDecoder(&chunksReader{chunks: chunks})
+	got := make([]*yaml.Node, 0, want)
 	for {
 		n := new(yaml.Node)
 		err := dec.Decode(n)
@@ -95,4 +93,22 @@ func ParseBatch(chunks []Chunk) (docs []*yaml.Node, offset int, ok bool) {
 		docs[i] = d
 	}
 	return docs, start - 1, true
+}
+
+// chunksReader reads the data of consecutive chunks as one stream.
+type chunksReader struct {
+	chunks []Chunk
+	off    int // in chunks[0].Data
+}
+
+func (r *chunksReader) Read(p []byte) (int, error) {
+	for len(r.chunks) > 0 && r.off == len(r.chunks[0].Data) {
+		r.chunks, r.off = r.chunks[1:], 0
+	}
+	if len(r.chunks) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.chunks[0].Data[r.off:])
+	r.off += n
+	return n, nil
 }

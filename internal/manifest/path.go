@@ -43,6 +43,18 @@ func (p Path) Child(k ...string) Path {
 	return Path{elems: e}
 }
 
+// Field returns the path of the key k below p and of the keys below it:
+// p.Child(k).Child(below...) in one allocation.
+func (p Path) Field(k string, below ...string) Path {
+	e := make([]pathElem, len(p.elems), len(p.elems)+1+len(below))
+	copy(e, p.elems)
+	e = append(e, pathElem{key: k, index: -1})
+	for _, s := range below {
+		e = append(e, pathElem{key: s, index: -1})
+	}
+	return Path{elems: e}
+}
+
 // Index returns the path of element i of the list at p.
 func (p Path) Index(i int) Path {
 	e := make([]pathElem, len(p.elems), len(p.elems)+1)
@@ -146,7 +158,16 @@ var (
 // needsQuoting reports whether a key cannot be written bare in a dotted path
 // (annotation and label keys usually contain dots and slashes).
 func needsQuoting(k string) bool {
-	return k == "" || strings.ContainsAny(k, ".[]/\" ")
+	if k == "" {
+		return true
+	}
+	for i := 0; i < len(k); i++ {
+		switch k[i] {
+		case '.', '[', ']', '/', '"', ' ':
+			return true
+		}
+	}
+	return false
 }
 
 // ParsePath parses the output of Path.String. Quoted keys are written

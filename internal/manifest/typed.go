@@ -70,33 +70,63 @@ var (
 	microTimeType  = reflect.TypeOf(metav1.MicroTime{})
 	durationType   = reflect.TypeOf(metav1.Duration{})
 	bytesType      = reflect.TypeOf([]byte(nil))
+	stringType     = reflect.TypeOf("")
 	jsonUnmarshal  = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
 	textUnmarshal  = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
-	structInfos    sync.Map // reflect.Type -> *structInfo
 	maxFieldErrors = 100
 )
 
+// value decodes n into v.
 func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
+	d.decode(n, v, planOf(v.Type()), pos)
+}
+
+// enter counts n and follows its aliases. It returns false when decoding
+// stops: too many errors, or an alias bomb.
+func (d *typedDecoder) enter(n *yaml.Node) (*yaml.Node, bool) {
 	if d.bomb || len(d.errs) >= maxFieldErrors {
-		return
+		return nil, false
 	}
 	d.nodes++
 	for n.Kind == yaml.AliasNode {
 		if d.nodes > maxExpandedNodes || n.Alias == nil {
 			d.bomb = true
-			return
+			return nil, false
 		}
 		n = n.Alias
 		d.nodes++
 	}
 	if d.nodes > maxExpandedNodes {
 		d.bomb = true
+		return nil, false
+	}
+	return n, true
+}
+
+// str decodes n as a plain string (the elements of map[string]string),
+// as decode would.
+func (d *typedDecoder) str(n *yaml.Node, pos Position) string {
+	n, ok := d.enter(n)
+	if !ok || n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return ""
+	}
+	if !isString(n) {
+		d.typeError(n, pos, stringType)
+		return ""
+	}
+	return n.Value
+}
+
+// decode decodes n into v, of the type pl was made for.
+func (d *typedDecoder) decode(n *yaml.Node, v reflect.Value, pl *plan, pos Position) {
+	n, ok := d.enter(n)
+	if !ok {
 		return
 	}
 	null := n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-	t := v.Type()
-	switch t {
-	case quantityType:
+	t := pl.typ
+	switch pl.kind {
+	case planQuantity:
 		if null {
 			return
 		}
@@ -111,7 +141,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		}
 		v.Set(reflect.ValueOf(q))
 		return
-	case intOrStrType:
+	case planIntOrString:
 		switch {
 		case null:
 		case n.Kind == yaml.ScalarNode && n.Tag == "!!int":
@@ -134,7 +164,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			d.typeError(n, pos, t)
 		}
 		return
-	case timeType, microTimeType:
+	case planTime:
 		if null {
 			return
 		}
@@ -153,7 +183,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			v.Set(reflect.ValueOf(metav1.NewMicroTime(tm)))
 		}
 		return
-	case durationType:
+	case planDuration:
 		if null {
 			return
 		}
@@ -168,7 +198,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		}
 		v.Set(reflect.ValueOf(metav1.Duration{Duration: du}))
 		return
-	case bytesType:
+	case planBytes:
 		if null {
 			return
 		}
@@ -183,8 +213,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		}
 		v.SetBytes(b)
 		return
-	}
-	if hasJSONUnmarshaler(t) {
+	case planJSONUnmarshaler:
 		// Other types with their own JSON form (RawExtension, FieldsV1):
 		// hand them their subtree as JSON.
 		data, used, _, err := toJSON(n, d.nodes)
@@ -197,9 +226,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			d.fail(DiagFieldType, pos, "%s: %v", Path{elems: d.path}, err)
 		}
 		return
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
+	case planPointer:
 		if null {
 			v.SetZero()
 			return
@@ -207,8 +234,8 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if v.IsNil() {
 			v.Set(reflect.New(t.Elem()))
 		}
-		d.value(n, v.Elem(), pos)
-	case reflect.Struct:
+		d.decode(n, v.Elem(), pl.elem, pos)
+	case planStruct:
 		if null {
 			return
 		}
@@ -216,8 +243,8 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			d.typeError(n, pos, t)
 			return
 		}
-		d.structFields(n, v, infoOf(t))
-	case reflect.Map:
+		mapping(d, n, structEntries{v: v, pl: pl})
+	case planMap, planStringMap:
 		if null {
 			v.SetZero()
 			return
@@ -233,8 +260,12 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		if v.IsNil() {
 			v.Set(reflect.MakeMapWithSize(t, len(n.Content)/2))
 		}
-		mapping(d, n, mapEntries{m: v, k: reflect.New(t.Key()).Elem(), e: reflect.New(t.Elem()).Elem()})
-	case reflect.Slice:
+		if pl.kind == planStringMap {
+			mapping(d, n, stringEntries{m: v.Interface().(map[string]string)})
+			return
+		}
+		mapping(d, n, mapEntries{m: v, k: reflect.New(t.Key()).Elem(), e: reflect.New(t.Elem()).Elem(), pl: pl.elem})
+	case planSlice:
 		if null {
 			v.SetZero()
 			return
@@ -246,11 +277,11 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
 		for i, c := range n.Content {
 			d.path = append(d.path, pathElem{index: i})
-			d.value(c, s.Index(i), Position{c.Line, c.Column})
+			d.decode(c, s.Index(i), pl.elem, Position{c.Line, c.Column})
 			d.path = d.path[:len(d.path)-1]
 		}
 		v.Set(s)
-	case reflect.String:
+	case planString:
 		if null {
 			return
 		}
@@ -259,7 +290,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			return
 		}
 		v.SetString(n.Value)
-	case reflect.Bool:
+	case planBool:
 		if null {
 			return
 		}
@@ -272,7 +303,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			return
 		}
 		v.SetBool(strings.EqualFold(n.Value, "true"))
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+	case planInt:
 		if null {
 			return
 		}
@@ -294,7 +325,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			return
 		}
 		v.SetInt(i)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case planUint:
 		if null {
 			return
 		}
@@ -316,7 +347,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			return
 		}
 		v.SetUint(u)
-	case reflect.Float32, reflect.Float64:
+	case planFloat:
 		if null {
 			return
 		}
@@ -330,7 +361,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			return
 		}
 		v.SetFloat(f)
-	case reflect.Interface:
+	case planInterface:
 		data, used, _, err := toJSON(n, d.nodes)
 		d.nodes = used
 		if err != nil {
@@ -342,7 +373,7 @@ func (d *typedDecoder) value(n *yaml.Node, v reflect.Value, pos Position) {
 			v.Set(reflect.ValueOf(&x).Elem())
 		}
 	default:
-		if reflect.PointerTo(t).Implements(textUnmarshal) && n.Kind == yaml.ScalarNode {
+		if pl.textUnmarshaler && n.Kind == yaml.ScalarNode {
 			if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
 				d.fail(DiagFieldType, pos, "%s: %v", Path{elems: d.path}, err)
 			}
@@ -380,32 +411,47 @@ type pairVisitor interface {
 
 // mapEntries decodes the entries of a YAML mapping into the Go map m,
 // through the scratch key k and element e.
-type mapEntries struct{ m, k, e reflect.Value }
+type mapEntries struct {
+	m, k, e reflect.Value
+	pl      *plan // of the elements
+}
 
 func (me mapEntries) visit(d *typedDecoder, key string, kn, vn *yaml.Node) {
 	me.e.SetZero()
 	d.path = append(d.path, pathElem{key: key, index: -1})
-	d.value(vn, me.e, Position{kn.Line, kn.Column})
+	d.decode(vn, me.e, me.pl, Position{kn.Line, kn.Column})
 	d.path = d.path[:len(d.path)-1]
 	me.k.SetString(key)
 	me.m.SetMapIndex(me.k, me.e)
+}
+
+// stringEntries decodes the entries of a YAML mapping into m, a
+// map[string]string (labels, annotations, selectors, data), without
+// reflection.
+type stringEntries struct{ m map[string]string }
+
+func (se stringEntries) visit(d *typedDecoder, key string, kn, vn *yaml.Node) {
+	d.path = append(d.path, pathElem{key: key, index: -1})
+	s := d.str(vn, Position{kn.Line, kn.Column})
+	d.path = d.path[:len(d.path)-1]
+	se.m[key] = s
 }
 
 // structEntries decodes the entries of a YAML mapping into the fields of
 // the struct v.
 type structEntries struct {
 	v  reflect.Value
-	si *structInfo
+	pl *plan
 }
 
 func (se structEntries) visit(d *typedDecoder, key string, kn, vn *yaml.Node) {
-	fi, ok := se.si.fields[key]
+	fi, ok := se.pl.fields[key]
 	d.path = append(d.path, pathElem{key: key, index: -1})
 	pos := Position{kn.Line, kn.Column}
 	if !ok {
 		d.fail(DiagUnknownField, pos, "unknown field %q", Path{elems: d.path}.String())
 	} else {
-		d.value(vn, fieldByIndex(se.v, fi.index), pos)
+		d.decode(vn, fieldByIndex(se.v, fi.index), fi.pl, pos)
 	}
 	d.path = d.path[:len(d.path)-1]
 }
@@ -473,10 +519,6 @@ func mapping[V pairVisitor](d *typedDecoder, n *yaml.Node, f V) {
 	}
 }
 
-func (d *typedDecoder) structFields(n *yaml.Node, v reflect.Value, si *structInfo) {
-	mapping(d, n, structEntries{v: v, si: si})
-}
-
 // fieldByIndex is reflect.Value.FieldByIndex that allocates nil embedded
 // pointers on the way.
 func fieldByIndex(v reflect.Value, index []int) reflect.Value {
@@ -494,19 +536,141 @@ func fieldByIndex(v reflect.Value, index []int) reflect.Value {
 
 type fieldInfo struct {
 	index []int
+	pl    *plan
 }
 
-type structInfo struct {
+// planKind is what decode does with a type, decided once per type.
+type planKind int
+
+const (
+	planOther planKind = iota // a TextUnmarshaler, or a type error
+	planQuantity
+	planIntOrString
+	planTime
+	planDuration
+	planBytes
+	planJSONUnmarshaler
+	planPointer
+	planStruct
+	planMap
+	planStringMap // map[string]string
+	planSlice
+	planString
+	planBool
+	planInt
+	planUint
+	planFloat
+	planInterface
+)
+
+// plan is how decode decodes one Go type: what the type is, worked out
+// with reflection once, and the plans of its elements and fields.
+type plan struct {
+	typ  reflect.Type
+	kind planKind
+	// elem is the plan of a pointer's, slice's or map's elements.
+	elem *plan
+	// fields are a struct's fields by JSON name, with inline and embedded
+	// structs flattened as encoding/json does.
 	fields map[string]fieldInfo
+	// textUnmarshaler is set when *typ implements encoding.TextUnmarshaler.
+	textUnmarshaler bool
 }
 
-// infoOf returns the JSON field names of struct type t, with inline and
-// embedded structs flattened as encoding/json does.
-func infoOf(t reflect.Type) *structInfo {
-	if si, ok := structInfos.Load(t); ok {
-		return si.(*structInfo)
+var (
+	plans     sync.Map // reflect.Type -> *plan, complete
+	plansMu   sync.Mutex
+	building  = map[reflect.Type]*plan{} // under plansMu
+	stringMap = reflect.TypeOf(map[string]string(nil))
+)
+
+// planOf returns the plan of t.
+func planOf(t reflect.Type) *plan {
+	if pl, ok := plans.Load(t); ok {
+		return pl.(*plan)
 	}
-	si := &structInfo{fields: map[string]fieldInfo{}}
+	plansMu.Lock()
+	defer plansMu.Unlock()
+	pl := buildPlan(t)
+	// Every plan buildPlan made is complete now; publish them together,
+	// so that a reader never sees one whose elements are half made.
+	for t, p := range building {
+		plans.Store(t, p)
+	}
+	clear(building)
+	return pl
+}
+
+// buildPlan makes the plan of t and of the types it holds. Recursive
+// types end at the plan being built. The caller holds plansMu.
+func buildPlan(t reflect.Type) *plan {
+	if pl, ok := plans.Load(t); ok {
+		return pl.(*plan)
+	}
+	if pl, ok := building[t]; ok {
+		return pl
+	}
+	pl := &plan{typ: t}
+	building[t] = pl
+	switch t {
+	case quantityType:
+		pl.kind = planQuantity
+		return pl
+	case intOrStrType:
+		pl.kind = planIntOrString
+		return pl
+	case timeType, microTimeType:
+		pl.kind = planTime
+		return pl
+	case durationType:
+		pl.kind = planDuration
+		return pl
+	case bytesType:
+		pl.kind = planBytes
+		return pl
+	}
+	if hasJSONUnmarshaler(t) {
+		pl.kind = planJSONUnmarshaler
+		return pl
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		pl.kind = planPointer
+		pl.elem = buildPlan(t.Elem())
+	case reflect.Struct:
+		pl.kind = planStruct
+		pl.fields = structFields(t)
+	case reflect.Map:
+		pl.kind = planMap
+		if t == stringMap {
+			pl.kind = planStringMap
+		}
+		pl.elem = buildPlan(t.Elem())
+	case reflect.Slice:
+		pl.kind = planSlice
+		pl.elem = buildPlan(t.Elem())
+	case reflect.String:
+		pl.kind = planString
+	case reflect.Bool:
+		pl.kind = planBool
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		pl.kind = planInt
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		pl.kind = planUint
+	case reflect.Float32, reflect.Float64:
+		pl.kind = planFloat
+	case reflect.Interface:
+		pl.kind = planInterface
+	default:
+		pl.textUnmarshaler = reflect.PointerTo(t).Implements(textUnmarshal)
+	}
+	return pl
+}
+
+// structFields returns the JSON field names of struct type t, with inline
+// and embedded structs flattened as encoding/json does, and their plans.
+func structFields(t reflect.Type) map[string]fieldInfo {
+	fields := map[string]fieldInfo{}
 	var walk func(t reflect.Type, index []int)
 	walk = func(t reflect.Type, index []int) {
 		for i := 0; i < t.NumField(); i++ {
@@ -531,14 +695,17 @@ func infoOf(t reflect.Type) *structInfo {
 			if name == "" {
 				name = f.Name
 			}
-			if _, exists := si.fields[name]; !exists || len(idx) < len(si.fields[name].index) {
-				si.fields[name] = fieldInfo{index: idx}
+			if _, exists := fields[name]; !exists || len(idx) < len(fields[name].index) {
+				fields[name] = fieldInfo{index: idx}
 			}
 		}
 	}
 	walk(t, nil)
-	actual, _ := structInfos.LoadOrStore(t, si)
-	return actual.(*structInfo)
+	for name, fi := range fields {
+		fi.pl = buildPlan(t.FieldByIndex(fi.index).Type)
+		fields[name] = fi
+	}
+	return fields
 }
 
 func isStringTag(tag string) bool {

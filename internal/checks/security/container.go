@@ -41,7 +41,7 @@ var PrivilegeEscalation = &check.Check{
 			if denied && reason == "" {
 				continue
 			}
-			path := sc.SCPath().Child("allowPrivilegeEscalation")
+			path := sc.SCPath("allowPrivilegeEscalation")
 			state := "does not set allowPrivilegeEscalation: false"
 			if ape != nil && *ape {
 				state = "sets allowPrivilegeEscalation: true"
@@ -109,7 +109,7 @@ var CapabilitiesAdded = &check.Check{
 				if capIs(a, "NET_BIND_SERVICE") {
 					continue
 				}
-				path := sc.SCPath().Child("capabilities", "add").Index(i)
+				path := sc.SCPath("capabilities", "add").Index(i)
 				if capIs(a, "ALL") {
 					p.Report(path, "%s adds ALL capabilities, nearly as much power as running privileged; add only NET_BIND_SERVICE, if anything", c.Describe())
 					continue
@@ -147,9 +147,9 @@ var CapabilitiesNotDropped = &check.Check{
 			case ok:
 				continue
 			case misspelt >= 0:
-				p.Report(sc.SCPath().Child("capabilities", "drop").Index(misspelt), "%s drops %q: the runtime reads it as ALL, but Pod Security Admission's restricted level only accepts the exact spelling; write ALL", c.Describe(), caps.Drop[misspelt])
+				p.Report(sc.SCPath("capabilities", "drop").Index(misspelt), "%s drops %q: the runtime reads it as ALL, but Pod Security Admission's restricted level only accepts the exact spelling; write ALL", c.Describe(), caps.Drop[misspelt])
 			default:
-				p.Report(sc.SCPath().Child("capabilities", "drop"), "%s does not drop ALL capabilities, so it keeps the runtime's default set (NET_RAW, SETUID, DAC_OVERRIDE and others); set securityContext.capabilities.drop: [\"ALL\"] and add back only what it needs", c.Describe())
+				p.Report(sc.SCPath("capabilities", "drop"), "%s does not drop ALL capabilities, so it keeps the runtime's default set (NET_RAW, SETUID, DAC_OVERRIDE and others); set securityContext.capabilities.drop: [\"ALL\"] and add back only what it needs", c.Describe())
 			}
 		}
 	},
@@ -210,7 +210,7 @@ volumes:
 			if ro != nil {
 				state = "sets readOnlyRootFilesystem: false"
 			}
-			p.Report(sc.SCPath().Child("readOnlyRootFilesystem"), "%s %s, so its root filesystem is writable; set it to true and mount an emptyDir where the application writes", c.Describe(), state)
+			p.Report(sc.SCPath("readOnlyRootFilesystem"), "%s %s, so its root filesystem is writable; set it to true and mount an emptyDir where the application writes", c.Describe(), state)
 		}
 	},
 }

@@ -59,7 +59,7 @@ var Privileged = &check.Check{
 			if !isTrue(sc.Privileged) {
 				continue
 			}
-			path := sc.SCPath().Child("privileged")
+			path := sc.SCPath("privileged")
 			if check.TargetsWindows(pt.Spec) {
 				p.Report(path, "%s runs privileged, which Windows does not support (the API server rejects it when spec.os.name is windows); remove securityContext.privileged", c.Describe())
 				continue

@@ -21,7 +21,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"weak"
 
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -166,28 +165,10 @@ type finding struct {
 }
 
 // result is what analyze finds in one object: the findings of
-// required-field-missing and of invalid-field-value.
+// required-field-missing, invalid-field-value and field-not-in-version.
 type result struct {
 	required, values, notInVersion []finding
-	// takes counts the checks that took the result.
-	takes int
 }
-
-// results keeps the analysis of an object between the two checks that
-// share it, which run one after the other on the same object: the second
-// takes it out. Weak keys cannot mistake a new object for a collected one;
-// the map is emptied if a check is disabled and results pile up.
-var results struct {
-	sync.Mutex
-	m map[resultKey]result // by value: no allocation per object
-}
-
-type resultKey struct {
-	o       weak.Pointer[manifest.Object]
-	version string
-}
-
-const maxResults = 4096
 
 // which says which check takes a result.
 type which int
@@ -210,36 +191,12 @@ func runBuiltin(p *check.Pass, w which) {
 		}
 		return
 	}
-	newest := f.Version == schema.Newest()
-	if w == takeNotInVersion && newest {
+	if w == takeNotInVersion && f.Version == schema.Newest() {
 		return
 	}
-	users := 3 // the checks that take the result
-	if newest {
-		users = 2
-	}
-	key := resultKey{weak.Make(o), f.Version}
-	results.Lock()
-	r, ok := results.m[key]
-	if ok {
-		r.takes++
-		if r.takes == users {
-			delete(results.m, key)
-		} else {
-			results.m[key] = r
-		}
-	}
-	results.Unlock()
-	if !ok {
-		r = analyze(o, f)
-		r.takes = 1
-		results.Lock()
-		if results.m == nil || len(results.m) >= maxResults {
-			results.m = map[resultKey]result{}
-		}
-		results.m[key] = r
-		results.Unlock()
-	}
+	// The checks run one after the other on the same object: the first
+	// analyzes it, the others take the result.
+	r := p.Memo(f, func() any { return analyze(o, f) }).(*result)
 	var list []finding
 	switch w {
 	case takeRequired:
@@ -256,8 +213,8 @@ func runBuiltin(p *check.Pass, w which) {
 
 // analyze validates a built-in object against the target schema and the
 // server's rules.
-func analyze(o *manifest.Object, f *schema.File) result {
-	var r result
+func analyze(o *manifest.Object, f *schema.File) *result {
+	r := new(result)
 	typed := o.Typed() != nil
 	serrs := builtinErrors(o, f)
 	// Fields of the wrong type are the decoder's (invalid-field-type): the
@@ -290,11 +247,14 @@ func analyze(o *manifest.Object, f *schema.File) result {
 		*list = append(*list, finding{path, msg})
 	}
 	if f.Version != schema.Newest() {
-		if newest, err := schema.Load(schema.Newest()); err == nil {
-			for _, e := range serrs {
-				if e.Problem == schema.Unknown && e.Def != "" && newest.HasField(e.Def, e.Field) {
-					r.notInVersion = append(r.notInVersion, finding{e.Path, fmt.Sprintf("%s: field does not exist in Kubernetes %s, the target version: its API server rejects it under kubectl's strict validation, or drops it; remove it or raise kubernetesVersion", e.Path, f.Version)})
-				}
+		// The newest schema is loaded (once per process) only for an
+		// object with an unknown field to look up.
+		for _, e := range serrs {
+			if e.Problem != schema.Unknown || e.Def == "" {
+				continue
+			}
+			if newest, err := schema.Load(schema.Newest()); err == nil && newest.HasField(e.Def, e.Field) {
+				r.notInVersion = append(r.notInVersion, finding{e.Path, fmt.Sprintf("%s: field does not exist in Kubernetes %s, the target version: its API server rejects it under kubectl's strict validation, or drops it; remove it or raise kubernetesVersion", e.Path, f.Version)})
 			}
 		}
 	}

@@ -34,9 +34,8 @@ var Checks = []*check.Check{
 	NakedPod,
 }
 
-// ctr is one container of a pod spec. Unlike check.Container its path is
-// built only when a finding needs it, so that checks allocate nothing on
-// clean objects.
+// ctr is one container of a pod spec. Its path is looked up only when a
+// finding needs it, in the list the pod template builds once.
 type ctr struct {
 	kind check.ContainerKind
 	// index is the position in containers or initContainers.
@@ -46,10 +45,12 @@ type ctr struct {
 }
 
 func (k ctr) path(pt *manifest.PodTemplate) manifest.Path {
+	// The paths the pod template lists once for every check.
+	cs := pt.Containers()
 	if k.kind == check.Init {
-		return pt.SpecPath.Child("initContainers").Index(k.index)
+		return cs[k.index].Path
 	}
-	return pt.SpecPath.Child("containers").Index(k.index)
+	return cs[len(pt.Spec.InitContainers)+k.index].Path
 }
 
 func (k ctr) describe() string {
