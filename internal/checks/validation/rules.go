@@ -444,23 +444,15 @@ func validatePodSpec(s *corev1.PodSpec, p lazyPath, opts podOpts) field.ErrorLis
 
 // userID and groupID are IsValidUserID and IsValidGroupID on an optional
 // ID.
-func userID(id *int64, p lazyPath) field.ErrorList {
-	if id == nil {
-		return nil
-	}
-	var errs field.ErrorList
-	for _, msg := range validation.IsValidUserID(*id) {
-		errs = append(errs, field.Invalid(p(), *id, msg))
-	}
-	return errs
-}
+func userID(id *int64, p lazyPath) field.ErrorList  { return validID(id, p, validation.IsValidUserID) }
+func groupID(id *int64, p lazyPath) field.ErrorList { return validID(id, p, validation.IsValidGroupID) }
 
-func groupID(id *int64, p lazyPath) field.ErrorList {
+func validID(id *int64, p lazyPath, valid func(int64) []string) field.ErrorList {
 	if id == nil {
 		return nil
 	}
 	var errs field.ErrorList
-	for _, msg := range validation.IsValidGroupID(*id) {
+	for _, msg := range valid(*id) {
 		errs = append(errs, field.Invalid(p(), *id, msg))
 	}
 	return errs
@@ -521,29 +513,23 @@ func validateAffinity(a *corev1.Affinity, p *field.Path) field.ErrorList {
 			errs = append(errs, labelSelector(t.LabelSelector, func() *field.Path { return tp.Child("labelSelector") })...)
 		}
 	}
-	if pa := a.PodAffinity; pa != nil {
-		pp := p.Child("podAffinity")
-		for i := range pa.RequiredDuringSchedulingIgnoredDuringExecution {
-			podTerm(&pa.RequiredDuringSchedulingIgnoredDuringExecution[i], pp.Child("requiredDuringSchedulingIgnoredDuringExecution").Index(i))
+	// PodAffinity and PodAntiAffinity have the same fields.
+	podTerms := func(required []corev1.PodAffinityTerm, preferred []corev1.WeightedPodAffinityTerm, pp *field.Path) {
+		for i := range required {
+			podTerm(&required[i], pp.Child("requiredDuringSchedulingIgnoredDuringExecution").Index(i))
 		}
-		for i := range pa.PreferredDuringSchedulingIgnoredDuringExecution {
-			t := &pa.PreferredDuringSchedulingIgnoredDuringExecution[i]
+		for i := range preferred {
+			t := &preferred[i]
 			tp := pp.Child("preferredDuringSchedulingIgnoredDuringExecution").Index(i)
 			weight(t.Weight, tp.Child("weight"))
 			podTerm(&t.PodAffinityTerm, tp.Child("podAffinityTerm"))
 		}
 	}
+	if pa := a.PodAffinity; pa != nil {
+		podTerms(pa.RequiredDuringSchedulingIgnoredDuringExecution, pa.PreferredDuringSchedulingIgnoredDuringExecution, p.Child("podAffinity"))
+	}
 	if pa := a.PodAntiAffinity; pa != nil {
-		pp := p.Child("podAntiAffinity")
-		for i := range pa.RequiredDuringSchedulingIgnoredDuringExecution {
-			podTerm(&pa.RequiredDuringSchedulingIgnoredDuringExecution[i], pp.Child("requiredDuringSchedulingIgnoredDuringExecution").Index(i))
-		}
-		for i := range pa.PreferredDuringSchedulingIgnoredDuringExecution {
-			t := &pa.PreferredDuringSchedulingIgnoredDuringExecution[i]
-			tp := pp.Child("preferredDuringSchedulingIgnoredDuringExecution").Index(i)
-			weight(t.Weight, tp.Child("weight"))
-			podTerm(&t.PodAffinityTerm, tp.Child("podAffinityTerm"))
-		}
+		podTerms(pa.RequiredDuringSchedulingIgnoredDuringExecution, pa.PreferredDuringSchedulingIgnoredDuringExecution, p.Child("podAntiAffinity"))
 	}
 	return errs
 }
