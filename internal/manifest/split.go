@@ -89,10 +89,12 @@ func (s *Splitter) next() (Chunk, bool, error) {
 			s.line++
 			s.offset += int64(len(line))
 			switch marker(line) {
-			case "---#":
-				// "---# comment": not a marker for YAML, but kubectl and Helm
-				// split there, and Helm charts render it. The line is dropped,
-				// as "..." is: yaml.v3 would read it as a scalar.
+			case "...", "---#":
+				// "..." ends a document; "---# comment" is not a marker for
+				// YAML, but kubectl and Helm split there, and Helm charts
+				// render it (yaml.v3 would read it as a scalar). Either line
+				// is dropped and the next document starts on the following
+				// line.
 				if buf.Len() > 0 || tooLarge {
 					return s.emit(c, buf, tooLarge), true, nil
 				}
@@ -107,15 +109,6 @@ func (s *Splitter) next() (Chunk, bool, error) {
 				c.StartLine = s.line
 				c.Offset = s.offset - int64(len(line))
 				buf.Write(line)
-				continue
-			case "...":
-				// Document end: the marker is dropped and the next document
-				// starts on the following line.
-				if buf.Len() > 0 || tooLarge {
-					return s.emit(c, buf, tooLarge), true, nil
-				}
-				c.StartLine = s.line + 1
-				c.Offset = s.offset
 				continue
 			}
 			if !tooLarge {
