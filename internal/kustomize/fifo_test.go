@@ -4,7 +4,6 @@ package kustomize
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -32,11 +31,7 @@ func TestNamedPipe(t *testing.T) {
 				"kustomization.yaml": tt.kustomization,
 				"a.yaml":             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
 			}
-			for f, data := range files {
-				if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, dir, files)
 			// The deadline only keeps a regression from hanging the suite.
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()

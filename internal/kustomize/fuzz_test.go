@@ -1,8 +1,6 @@
 package kustomize
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -31,11 +29,7 @@ func FuzzBuild(f *testing.F) {
 	f.Fuzz(func(t *testing.T, kustomization string) {
 		dir := t.TempDir()
 		files["kustomization.yaml"] = kustomization
-		for name, data := range files {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		writeFiles(t, dir, files)
 		out := Build(t.Context(), dir)
 		for _, p := range out.Problems {
 			if p.File == "" || p.Message == "" {

@@ -146,11 +146,7 @@ func TestListItems(t *testing.T) {
 		"kustomization.yaml": "resources: [list.yaml]\nnamePrefix: p-\n",
 		"list.yaml":          "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n    data:\n      x: \"1\"\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: b\n    data:\n      y: \"2\"\n",
 	}
-	for f, data := range files {
-		if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	objects := byObject(t, build(t, dir))
 	for object, want := range map[string]int{"ConfigMap/p-a": 9, "ConfigMap/p-b": 15} {
 		path := "data.x"
@@ -560,11 +556,7 @@ func TestLocalFileLikeRepo(t *testing.T) {
 		"kustomization.yaml": "resources: [team@v1.yaml]\n",
 		"team@v1.yaml":       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team\n",
 	}
-	for f, data := range files {
-		if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	out := build(t, dir)
 	if len(out.Files) != 1 || out.Files[0].Name != filepath.Join(dir, "team@v1.yaml") {
 		t.Errorf("built %v, want the one file team@v1.yaml", names(out))
@@ -639,11 +631,7 @@ func TestHostileInputs(t *testing.T) {
 	for name, files := range tests {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			for f, data := range files {
-				if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, dir, files)
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			out := Build(ctx, dir)
@@ -708,6 +696,16 @@ func TestErrorLine(t *testing.T) {
 		}
 		if got := errorLine([]byte(text), err); got != want {
 			t.Errorf("errorLine(%.40q) = %d, want %d (parser said %v)", text, got, want, err)
+		}
+	}
+}
+
+// writeFiles writes files (name -> content) into dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for f, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
