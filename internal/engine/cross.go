@@ -98,10 +98,7 @@ func (r *runner) crossObject(k kept, g *graph.Graph, cr *check.Runner, scratch *
 	// the phase.
 	o.Node = nil
 	o.DropPositions()
-	var out findingsOf
-	if len(fs) > 0 {
-		out, _ = r.keep(r.spill, fs, k.ho)
-	}
+	out := r.keep(fs)
 	*scratch = fs[:0]
 	return out
 }

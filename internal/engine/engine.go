@@ -162,15 +162,12 @@ type runner struct {
 	rendered        renders
 	worlds          int
 	renderedSources atomic.Int32
-	// kinds interns what held findings of one check share.
-	kinds heldKinds
 	// maps shares the equal label maps of kept objects.
 	maps *mapSet
-	// spill keeps what kept objects hold for phase 2 out of the heap once
-	// a run keeps more than spillAfter objects (see spill.Store).
-	kept      atomic.Int64
-	spillOnce sync.Once
-	spill     *spill.Store
+	// spill keeps what kept objects hold for phase 2 (their positions and
+	// findings) out of the heap: in memory as bytes the collector does
+	// not scan, then in a file (see spill.Store).
+	spill *spill.Store
 	// spillErr is the first spilled record that could not be read back.
 	spillMu  sync.Mutex
 	spillErr error
@@ -186,7 +183,7 @@ func newRunner(opt Options) (*runner, error) {
 	if cfg == nil {
 		cfg = &config.Config{Checks: map[string]config.CheckConfig{}}
 	}
-	r := &runner{cfg: cfg, settings: cfg.Settings(), opt: opt, byID: map[string]*check.Check{}, maps: newMapSet()}
+	r := &runner{cfg: cfg, settings: cfg.Settings(), opt: opt, byID: map[string]*check.Check{}, maps: newMapSet(), spill: spill.New("", spillMemory)}
 	r.settings.Now = opt.Now
 	if r.settings.Now.IsZero() {
 		r.settings.Now = time.Now()
@@ -238,8 +235,6 @@ type output struct {
 type kept struct {
 	obj      *manifest.Object
 	findings findingsOf
-	// ho is the part the object's held findings share (nil until needed).
-	ho *heldObject
 	// fact is set for the objects handlers give as facts of the input:
 	// every rendering sees them.
 	fact bool
@@ -372,7 +367,7 @@ func (r *runner) run(ctx context.Context, sources []source, res *Result) {
 		for _, world := range worlds(keep) {
 			out := r.crossPhase(world, workers)
 			for _, k := range out {
-				total += k.len()
+				total += int(k.count)
 			}
 			crossParts = append(crossParts, out)
 		}
@@ -571,13 +566,8 @@ func (r *runner) checkObject(obj *manifest.Object, fs []check.Finding, cr *check
 	if len(r.cross) > 0 {
 		obj.Detach()
 		obj.ShareMaps(r.maps.share)
-		st := r.spillStore()
-		obj.SpillPositions(st)
-		k := kept{obj: obj}
-		if len(fs) > 0 {
-			k.findings, k.ho = r.keep(st, fs, nil) // until phase 2
-		}
-		o.kept = append(o.kept, k)
+		obj.SpillPositions(r.spill)
+		o.kept = append(o.kept, kept{obj: obj, findings: r.keep(fs)}) // until phase 2
 		return
 	}
 	o.findings = r.emit(o.findings, r.exempt(obj, fs))

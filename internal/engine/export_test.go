@@ -1,9 +1,9 @@
 package engine
 
-// SetSpillAfter sets the number of kept objects from which runs spill, for
-// a test; restore sets it back.
-func SetSpillAfter(n int64) (restore func()) {
-	old := spillAfter
-	spillAfter = n
-	return func() { spillAfter = old }
+// SetSpillMemory sets how much a run's spill store keeps in memory before
+// it moves on to a file, for a test; restore sets it back.
+func SetSpillMemory(n int64) (restore func()) {
+	old := spillMemory
+	spillMemory = n
+	return func() { spillMemory = old }
 }

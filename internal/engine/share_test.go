@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-
-	"github.com/kubevet/kubevet/internal/check"
 )
 
 func TestMapSetShares(t *testing.T) {
@@ -56,38 +54,6 @@ func TestMapSetConcurrent(t *testing.T) {
 				t.Fatalf("map %d: workers got different copies", i)
 			}
 		}
-	}
-}
-
-func TestHoldRoundTrip(t *testing.T) {
-	r := &runner{}
-	obj := check.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}
-	fs := []check.Finding{
-		{Check: "a", Refs: []string{"WL-01"}, Severity: check.Warning, Object: obj, File: "f.yaml", Line: 3, Column: 5, Path: "spec", Message: "m1"},
-		{Check: "a", Refs: []string{"WL-01"}, Severity: check.Error, Object: obj, File: "f.yaml", Line: 4, Column: 7, Path: "spec.x", Message: "m2"},
-		// Another object's finding, profiles and a line beyond int32 do
-		// not fit the compact form: they are held whole.
-		{Check: "b", Object: check.ObjectRef{Kind: "Service", Name: "web"}, File: "f.yaml", Line: 9, Message: "m3"},
-		{Check: "b", Object: obj, File: "f.yaml", Line: 1, Message: "m4", Profiles: []string{"prod"}},
-		{Check: "b", Object: obj, File: "f.yaml", Line: 1 << 40, Message: "m5"},
-		// The same check with other refs than first seen.
-		{Check: "a", Refs: []string{"WL-02"}, Severity: check.Warning, Object: obj, File: "f.yaml", Line: 5, Message: "m6"},
-	}
-	hs, ho := r.hold(fs, nil)
-	if ho == nil || ho.ref != obj {
-		t.Fatalf("shared part = %+v", ho)
-	}
-	for i, want := range []bool{false, false, true, true, true, true} {
-		if (hs[i].full != nil) != want {
-			t.Errorf("finding %d held whole = %v, want %v", i, hs[i].full != nil, want)
-		}
-	}
-	got := unhold(nil, hs)
-	if fmt.Sprint(got) != fmt.Sprint(fs) {
-		t.Errorf("round trip:\n got %v\nwant %v", got, fs)
-	}
-	if hs, ho2 := r.hold(nil, ho); hs != nil || ho2 != ho {
-		t.Error("no findings: nothing held, the shared part passed on")
 	}
 }
 

@@ -13,9 +13,9 @@ import (
 	"github.com/kubevet/kubevet/internal/engine"
 )
 
-// TestSpillSameFindings: a run that spills what it keeps for the checks
-// across objects finds exactly what a run that keeps it in memory finds,
-// at the same positions.
+// TestSpillSameFindings: a run whose spill store moves to a file at once
+// finds exactly what a run that keeps the store in memory finds, at the
+// same positions.
 func TestSpillSameFindings(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "corpus.yaml")
 	f, err := os.Create(file)
@@ -28,8 +28,8 @@ func TestSpillSameFindings(t *testing.T) {
 	}
 	w.Flush()
 	f.Close()
-	run := func(after int64) *engine.Result {
-		defer engine.SetSpillAfter(after)()
+	run := func(memory int64) *engine.Result {
+		defer engine.SetSpillMemory(memory)()
 		res, err := engine.Check(context.Background(), []string{file}, engine.Options{Checks: catalog.All()})
 		if err != nil {
 			t.Fatal(err)

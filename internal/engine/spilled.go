@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sync"
 
@@ -13,24 +12,19 @@ import (
 	"github.com/kubevet/kubevet/internal/spill"
 )
 
-// findingsOf is the findings of one kept object while the run goes on:
-// held in memory in compact form, or written to the run's spill store (a
-// large run), from which they are read back when the checks across objects
-// get to the object and once more when the run gathers its findings.
+// findingsOf is the findings of one kept object while the run goes on,
+// encoded in the run's spill store, from which they are read back when the
+// checks across objects get to the object and once more when the run
+// gathers its findings. The zero value is no findings.
 type findingsOf struct {
-	held    []held
-	rec     spill.Ref
-	count   uint32 // of a spilled record
-	spilled bool
+	rec   spill.Ref
+	count uint32
 }
 
-// len is the number of findings.
-func (k findingsOf) len() int {
-	if k.spilled {
-		return int(k.count)
-	}
-	return len(k.held)
-}
+// spillMemory is how much a run's spill store keeps in memory before it
+// moves on to a file: a few thousand objects' positions and findings. (A
+// variable for tests.)
+var spillMemory int64 = 8 << 20
 
 // failSpill records that spilled findings could not be read back: the run
 // has lost findings and must not pass.
@@ -60,44 +54,26 @@ func (r *runner) gather(all []check.Finding, outs []findingsOf) []check.Finding 
 	return all
 }
 
-// spillAfter is the number of kept objects from which a run spills: below
-// it, what they keep is a few megabytes. (A variable for tests.)
-var spillAfter int64 = 4096
-
-// spillStore returns the run's spill store, opened on first need; nil when
-// the run is small or no store can be opened.
-func (r *runner) spillStore() *spill.Store {
-	if r.kept.Add(1) <= spillAfter {
-		return nil
+// keep stores fs in the run's spill store.
+func (r *runner) keep(fs []check.Finding) findingsOf {
+	if len(fs) == 0 {
+		return findingsOf{}
 	}
-	r.spillOnce.Do(func() { r.spill = spill.Open("") })
-	return r.spill
-}
-
-// keep stores fs (non-empty), in the spill store when there is one and it
-// takes them. ho is the object's shared part for the held form.
-func (r *runner) keep(st *spill.Store, fs []check.Finding, ho *heldObject) (findingsOf, *heldObject) {
-	if st != nil && len(fs) <= math.MaxUint32 {
-		buf := encodeBufs.Get().(*[]byte)
-		b := r.encodeFindings((*buf)[:0], fs)
-		ref, ok := st.Put(b)
-		*buf = b[:0]
-		encodeBufs.Put(buf)
-		if ok {
-			return findingsOf{rec: ref, count: uint32(len(fs)), spilled: true}, ho
-		}
-	}
-	hs, ho := r.hold(fs, ho)
-	return findingsOf{held: hs}, ho
+	buf := encodeBufs.Get().(*[]byte)
+	b := r.encodeFindings((*buf)[:0], fs)
+	ref := r.spill.Put(b)
+	*buf = b[:0]
+	encodeBufs.Put(buf)
+	return findingsOf{rec: ref, count: uint32(len(fs))}
 }
 
 var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// expand appends the findings of k to into. A spilled record that cannot
-// be read back is an error of the run: its findings would be lost.
+// expand appends the findings of k to into. A record that cannot be read
+// back is an error of the run: its findings would be lost.
 func (r *runner) expand(into []check.Finding, k findingsOf) ([]check.Finding, error) {
-	if !k.spilled {
-		return unhold(into, k.held), nil
+	if k.count == 0 {
+		return into, nil
 	}
 	buf := encodeBufs.Get().(*[]byte)
 	defer encodeBufs.Put(buf)

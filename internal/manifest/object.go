@@ -172,17 +172,14 @@ func (o *Object) Unpin() {
 // done with it): Locate and Has would then read the document again.
 func (o *Object) DropPositions() { o.pos, o.posStore = nil, nil }
 
-// SpillPositions moves the position index of a detached object into s,
-// out of the heap, until Locate or Has needs it; it stays where it is when
-// s takes no more (or is nil).
+// SpillPositions moves the position index of a detached object into s
+// until Locate or Has needs it.
 func (o *Object) SpillPositions(s *spill.Store) {
-	if o.pos == nil || s == nil {
+	if o.pos == nil {
 		return
 	}
-	b := o.pos.appendTo(make([]byte, 0, 4+4*len(o.pos.ents)))
-	if ref, ok := s.Put(b); ok {
-		o.pos, o.posRef, o.posStore = nil, ref, s
-	}
+	ref := s.Put(o.pos.appendTo(make([]byte, 0, 4+4*len(o.pos.ents))))
+	o.pos, o.posRef, o.posStore = nil, ref, s
 }
 
 // positions returns the position index of a detached object, read back

@@ -1,21 +1,21 @@
-// Package spill keeps byte records out of the heap, in an unlinked
-// temporary file, for what a large run must keep to the end but reads back
-// rarely or once: the field positions of the objects kept for the checks
-// across objects, and their findings. The page cache holds the file, which
-// the kernel can drop and read again, where the heap would hold the same
-// bytes to the end of the run and mark them at every collection.
+// Package spill keeps byte records out of the heap for what a large run
+// must keep to its end but reads back rarely or once: the field positions
+// of the objects kept for the checks across objects, and their findings.
 //
-// A store never fails its callers: when the file cannot be created (a
-// read-only or memory-backed temporary folder) Open returns nil and callers
-// keep their data in memory; when a write fails, the records it held stay
-// in memory and the store takes no more.
+// A Store gathers records in memory, as byte slices the collector does not
+// scan, and once it holds more than its memory budget it moves on to an
+// unlinked temporary file: the page cache holds the file, which the kernel
+// can drop and read again, where the heap would hold the same bytes to the
+// end of the run. A store never fails its callers: where no file can be
+// made (a read-only or memory-backed temporary folder) or a write fails,
+// records stay in memory.
 package spill
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 )
 
@@ -31,132 +31,138 @@ type Ref struct {
 // Len is the record's length.
 func (r Ref) Len() int { return int(r.n) }
 
-// Store is a spill file. Safe for concurrent use.
+// Store is a spill store. Safe for concurrent use.
 type Store struct {
-	mu      sync.Mutex
-	f       *os.File
-	name    string // removed on Close where it could not be removed at once
-	buf     []byte // records after written
-	written int64  // bytes in the file: records before it are read with ReadAt
-	// kept holds the chunks whose write failed, by offset: they are read
-	// from memory.
-	kept   map[int64][]byte
-	failed bool
+	mu        sync.Mutex
+	dir       string // where the file goes; "" for the default folders
+	memBudget int64
+	f         *os.File // nil while in memory, and when no file can be had
+	name      string   // removed on Close where it could not be at once
+	noFile    bool     // a file could not be made or written: memory only
+	buf       []byte   // the records after written, gathered for a write
+	written   int64    // offset where buf starts
+	// chunks holds the records kept in memory before buf, in offset
+	// order: those of the time before the file, or of a failed write.
+	chunks []chunk
+	inMem  int64
 	closed bool
 }
 
-// Open creates a store in dir, or returns nil when dir is not fit for it:
-// it cannot be written, or it is held in memory (tmpfs), where spilling
-// would save nothing. When dir is empty, the temporary folder is tried,
-// then the user's cache folder (on systems whose /tmp is a tmpfs).
-func Open(dir string) *Store {
-	if dir == "" {
-		if s := Open(os.TempDir()); s != nil {
-			return s
-		}
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			return nil
-		}
-		dir = filepath.Join(cache, "kubevet")
-		if os.MkdirAll(dir, 0o700) != nil {
-			return nil
-		}
-	}
-	if inMemory(dir) {
-		return nil
-	}
-	f, err := os.CreateTemp(dir, "kubevet-spill-*")
-	if err != nil {
-		return nil
-	}
-	s := &Store{f: f, buf: make([]byte, 0, chunkSize)}
-	// Unlinked at once where the system allows it, so that nothing is left
-	// behind if the process dies; elsewhere (Windows) on Close.
-	if os.Remove(f.Name()) != nil {
-		s.name = f.Name()
-	}
-	return s
+type chunk struct {
+	off  int64
+	data []byte
 }
 
-// Put stores b and returns its reference, or ok=false when the store takes
-// no more (the caller keeps b itself).
-func (s *Store) Put(b []byte) (ref Ref, ok bool) {
-	if s == nil || len(b) > chunkSize || uint64(len(b)) > 1<<32-1 {
-		return Ref{}, false
-	}
+// New returns a store that keeps up to memBudget bytes in memory and the
+// rest in a file in dir (when empty: the temporary folder, or the user's
+// cache folder where the temporary folder is a tmpfs).
+func New(dir string, memBudget int64) *Store {
+	return &Store{dir: dir, memBudget: memBudget}
+}
+
+// Put stores b and returns its reference.
+func (s *Store) Put(b []byte) Ref {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.failed || s.closed {
-		return Ref{}, false
-	}
 	if len(s.buf)+len(b) > chunkSize {
 		s.flushLocked()
-		if s.failed {
-			return Ref{}, false
-		}
 	}
-	ref = Ref{off: s.written + int64(len(s.buf)), n: uint32(len(b))}
+	ref := Ref{off: s.written + int64(len(s.buf)), n: uint32(len(b))}
+	if s.buf == nil {
+		s.buf = make([]byte, 0, max(chunkSize, len(b)))
+	}
 	s.buf = append(s.buf, b...)
-	return ref, true
+	if len(b) > chunkSize {
+		s.flushLocked() // a record alone in its chunk
+	}
+	return ref
 }
 
-// flushLocked writes the gathered records; on failure they stay in memory.
+// flushLocked writes the gathered records to the file, or keeps them in
+// memory while the store is within its budget or has no file.
 func (s *Store) flushLocked() {
-	if len(s.buf) == 0 {
+	if len(s.buf) == 0 || s.closed {
 		return
 	}
-	if _, err := s.f.WriteAt(s.buf, s.written); err != nil {
-		if s.kept == nil {
-			s.kept = map[int64][]byte{}
+	if s.f == nil && !s.noFile && s.inMem+int64(len(s.buf)) > s.memBudget {
+		s.openLocked()
+	}
+	if s.f != nil && !s.noFile {
+		if _, err := s.f.WriteAt(s.buf, s.written); err == nil {
+			s.written += int64(len(s.buf))
+			s.buf = s.buf[:0]
+			return
 		}
-		s.kept[s.written] = s.buf
-		s.failed = true
-		s.written += int64(len(s.buf))
-		s.buf = nil
+		s.noFile = true // the disk is full, say: memory from now on
+	}
+	s.chunks = append(s.chunks, chunk{off: s.written, data: s.buf})
+	s.inMem += int64(len(s.buf))
+	s.written += int64(len(s.buf))
+	s.buf = nil
+}
+
+// openLocked makes the store's file, or marks that there is none.
+func (s *Store) openLocked() {
+	dirs := []string{s.dir}
+	if s.dir == "" {
+		dirs = []string{os.TempDir()}
+		if cache, err := os.UserCacheDir(); err == nil {
+			dirs = append(dirs, filepath.Join(cache, "kubevet"))
+		}
+	}
+	for _, dir := range dirs {
+		if os.MkdirAll(dir, 0o700) != nil || inMemory(dir) {
+			continue
+		}
+		f, err := os.CreateTemp(dir, "kubevet-spill-*")
+		if err != nil {
+			continue
+		}
+		s.f = f
+		// Unlinked at once where the system allows it, so that nothing is
+		// left behind if the process dies; elsewhere (Windows) on Close.
+		if os.Remove(f.Name()) != nil {
+			s.name = f.Name()
+		}
 		return
 	}
-	s.written += int64(len(s.buf))
-	s.buf = s.buf[:0]
+	s.noFile = true
 }
 
 // Get returns a copy of the record ref, appended to into.
 func (s *Store) Get(ref Ref, into []byte) ([]byte, error) {
-	if s == nil {
-		return nil, errors.New("no spill store")
-	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return nil, errors.New("spill store closed")
+		return nil, fmt.Errorf("spill store closed")
 	}
 	if ref.off >= s.written {
-		// Still gathered in memory.
 		start := ref.off - s.written
 		out := append(into, s.buf[start:start+int64(ref.n)]...)
 		s.mu.Unlock()
 		return out, nil
 	}
-	for at, chunk := range s.kept {
-		if ref.off >= at && ref.off < at+int64(len(chunk)) {
-			start := ref.off - at
-			out := append(into, chunk[start:start+int64(ref.n)]...)
-			s.mu.Unlock()
-			return out, nil
-		}
+	i := sort.Search(len(s.chunks), func(i int) bool { return s.chunks[i].off > ref.off }) - 1
+	if i >= 0 && ref.off < s.chunks[i].off+int64(len(s.chunks[i].data)) {
+		c := s.chunks[i]
+		start := ref.off - c.off
+		out := append(into, c.data[start:start+int64(ref.n)]...)
+		s.mu.Unlock()
+		return out, nil
 	}
+	f := s.f
 	s.mu.Unlock()
-	// The file is only appended to: a written record can be read without
-	// the lock (ReadAt is safe for concurrent use).
+	// The file is only appended to: a written record is read without the
+	// lock (ReadAt is safe for concurrent use).
 	n := len(into)
 	out := append(into, make([]byte, ref.n)...)
-	if _, err := s.f.ReadAt(out[n:], ref.off); err != nil {
+	if _, err := f.ReadAt(out[n:], ref.off); err != nil {
 		return nil, fmt.Errorf("reading the spill file: %w", err)
 	}
 	return out, nil
 }
 
-// Close removes the file. Records cannot be read afterwards.
+// Close drops the records and removes the file.
 func (s *Store) Close() error {
 	if s == nil {
 		return nil
@@ -167,7 +173,10 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.buf, s.kept = nil, nil
+	s.buf, s.chunks = nil, nil
+	if s.f == nil {
+		return nil
+	}
 	err := s.f.Close()
 	if s.name != "" {
 		if rerr := os.Remove(s.name); err == nil {

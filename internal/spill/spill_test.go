@@ -11,24 +11,25 @@ import (
 	"testing"
 )
 
-func TestPutGet(t *testing.T) {
-	s := Open(t.TempDir())
-	if s == nil {
-		t.Skip("the test's temporary folder is held in memory")
-	}
-	defer s.Close()
+// putAll stores records of every size up to 200 bytes, and a few larger
+// than a chunk, and returns them with their references.
+func putAll(t *testing.T, s *Store) ([]Ref, [][]byte) {
+	t.Helper()
 	var refs []Ref
 	var want [][]byte
-	// Enough records to fill several chunks: some are read from the file,
-	// the last ones from the chunk still gathered.
 	for i := range 30000 {
-		b := bytes.Repeat([]byte{byte(i)}, i%200)
-		ref, ok := s.Put(b)
-		if !ok {
-			t.Fatalf("record %d refused", i)
+		n := i % 200
+		if i%10000 == 5 {
+			n = chunkSize + 3
 		}
-		refs, want = append(refs, ref), append(want, b)
+		b := bytes.Repeat([]byte{byte(i)}, n)
+		refs, want = append(refs, s.Put(b)), append(want, b)
 	}
+	return refs, want
+}
+
+func checkAll(t *testing.T, s *Store, refs []Ref, want [][]byte) {
+	t.Helper()
 	for i, ref := range refs {
 		got, err := s.Get(ref, []byte("prefix"))
 		if err != nil {
@@ -38,16 +39,28 @@ func TestPutGet(t *testing.T) {
 			t.Fatalf("record %d read back wrong", i)
 		}
 	}
-	if _, ok := s.Put(make([]byte, chunkSize+1)); ok {
-		t.Error("a record larger than a chunk must be refused")
+}
+
+// Within its budget a store keeps everything in memory; beyond it, in a
+// file. Records read back the same either way, from the file, the chunks
+// kept in memory and the chunk still gathered.
+func TestPutGet(t *testing.T) {
+	for _, budget := range []int64{1 << 40, 3 * chunkSize, 0} {
+		t.Run(fmt.Sprint(budget), func(t *testing.T) {
+			dir := t.TempDir()
+			s := New(dir, budget)
+			defer s.Close()
+			refs, want := putAll(t, s)
+			checkAll(t, s, refs, want)
+			if hasFile := s.f != nil; hasFile != (budget < 1<<40) && !inMemory(dir) {
+				t.Errorf("budget %d: file %v", budget, hasFile)
+			}
+		})
 	}
 }
 
 func TestConcurrent(t *testing.T) {
-	s := Open(t.TempDir())
-	if s == nil {
-		t.Skip("the test's temporary folder is held in memory")
-	}
+	s := New(t.TempDir(), chunkSize)
 	defer s.Close()
 	var wg sync.WaitGroup
 	for w := range 4 {
@@ -56,12 +69,7 @@ func TestConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 5000 {
 				b := []byte(fmt.Sprintf("worker %d record %d %s", w, i, bytes.Repeat([]byte("x"), i%300)))
-				ref, ok := s.Put(b)
-				if !ok {
-					t.Error("refused")
-					return
-				}
-				got, err := s.Get(ref, nil)
+				got, err := s.Get(s.Put(b), nil)
 				if err != nil || !bytes.Equal(got, b) {
 					t.Errorf("worker %d record %d: %q, %v", w, i, got, err)
 					return
@@ -72,28 +80,35 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-// A write that fails keeps its records in memory: they are still read
-// back, and the store takes no more.
+// A write that fails keeps its records in memory, and the store goes on
+// in memory: nothing is lost.
 func TestWriteFailure(t *testing.T) {
-	s := Open(t.TempDir())
-	if s == nil {
+	s := New(t.TempDir(), 0)
+	defer s.Close()
+	first := s.Put([]byte("written before the failure"))
+	s.mu.Lock()
+	s.flushLocked()
+	s.mu.Unlock()
+	if s.f == nil {
 		t.Skip("the test's temporary folder is held in memory")
 	}
-	defer s.Close()
-	first, _ := s.Put([]byte("written before the failure"))
-	s.mu.Lock()
-	s.flushLocked()
-	s.mu.Unlock()
-	kept, _ := s.Put([]byte("gathered when the disk fills"))
-	s.f.Close() // every write fails from now on
-	s.mu.Lock()
-	s.flushLocked()
-	s.mu.Unlock()
-	if _, ok := s.Put([]byte("after")); ok {
-		t.Error("the store must take no more after a failed write")
+	got, err := s.Get(first, nil)
+	if err != nil || string(got) != "written before the failure" {
+		t.Fatalf("%q, %v", got, err)
 	}
-	if got, err := s.Get(kept, nil); err != nil || string(got) != "gathered when the disk fills" {
-		t.Errorf("kept record: %q, %v", got, err)
+	kept := s.Put([]byte("gathered when the disk fills"))
+	s.f.Close() // every write and read fails from now on
+	s.mu.Lock()
+	s.flushLocked()
+	s.mu.Unlock()
+	after := s.Put([]byte("after"))
+	s.mu.Lock()
+	s.flushLocked()
+	s.mu.Unlock()
+	for ref, want := range map[Ref]string{kept: "gathered when the disk fills", after: "after"} {
+		if got, err := s.Get(ref, nil); err != nil || string(got) != want {
+			t.Errorf("%q, %v; want %q", got, err, want)
+		}
 	}
 	if _, err := s.Get(first, nil); err == nil {
 		t.Error("reading a closed file must fail, not return garbage")
@@ -102,15 +117,18 @@ func TestWriteFailure(t *testing.T) {
 
 func TestUnlinked(t *testing.T) {
 	dir := t.TempDir()
-	s := Open(dir)
-	if s == nil {
+	s := New(dir, 0)
+	s.Put([]byte("x"))
+	s.mu.Lock()
+	s.flushLocked()
+	s.mu.Unlock()
+	if s.f == nil {
 		t.Skip("the test's temporary folder is held in memory")
 	}
 	entries, _ := os.ReadDir(dir)
 	if runtime.GOOS != "windows" && len(entries) != 0 {
 		t.Errorf("the spill file must be unlinked at once, found %v", entries)
 	}
-	s.Put([]byte("x"))
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -120,76 +138,45 @@ func TestUnlinked(t *testing.T) {
 	if _, err := s.Get(Ref{}, nil); err == nil {
 		t.Error("Get after Close must fail")
 	}
-	if _, ok := s.Put([]byte("x")); ok {
-		t.Error("Put after Close must be refused")
-	}
 }
 
+// A store in a memory-backed folder keeps its records in memory: a file
+// there would save nothing. With no folder given, the user's cache folder
+// takes the file.
 func TestNotInMemory(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("tmpfs is recognised on Linux")
 	}
 	var st syscall.Statfs_t
-	dir := "/dev/shm"
-	if err := syscall.Statfs(dir, &st); err != nil || st.Type != tmpfsMagic {
+	if err := syscall.Statfs("/dev/shm", &st); err != nil || st.Type != tmpfsMagic {
 		t.Skip("no tmpfs at /dev/shm")
 	}
-	if s := Open(dir); s != nil {
-		s.Close()
-		t.Error("a store on tmpfs saves no memory: Open must refuse it")
-	}
-	if s := Open(filepath.Join(t.TempDir(), "missing")); s != nil {
-		s.Close()
-		t.Error("a folder that does not exist cannot hold a store")
-	}
-}
-
-func TestNilStore(t *testing.T) {
-	var s *Store
-	if _, ok := s.Put([]byte("x")); ok {
-		t.Error("a nil store takes nothing")
-	}
-	if _, err := s.Get(Ref{}, nil); err == nil {
-		t.Error("a nil store has nothing to give")
-	}
-	if err := s.Close(); err != nil {
-		t.Error(err)
-	}
-}
-
-// With no folder given, a store opens in the temporary folder or, when
-// that is held in memory, in the user's cache folder.
-func TestOpenDefault(t *testing.T) {
-	t.Setenv("TMPDIR", t.TempDir())
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	s := Open("")
-	if s == nil {
-		if !inMemory(os.TempDir()) {
-			t.Fatal("no store in a temporary folder on disk")
-		}
-		t.Skip("the test's folders are held in memory")
-	}
+	s := New("/dev/shm", 0)
 	defer s.Close()
-	ref, _ := s.Put([]byte("x"))
-	if got, err := s.Get(ref, nil); err != nil || string(got) != "x" {
-		t.Errorf("%q, %v", got, err)
+	refs, want := putAll(t, s)
+	if s.f != nil {
+		t.Error("a store on tmpfs must not make a file")
 	}
-	if runtime.GOOS != "linux" {
-		return
-	}
-	// A temporary folder on tmpfs: the cache folder takes the store.
+	checkAll(t, s, refs, want)
+
 	t.Setenv("TMPDIR", "/dev/shm")
-	if !inMemory("/dev/shm") {
-		t.Skip("no tmpfs at /dev/shm")
-	}
 	cache := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", cache)
-	s2 := Open("")
-	if s2 == nil {
-		t.Fatal("the cache folder should take the store")
-	}
+	s2 := New("", 0)
 	defer s2.Close()
-	if _, err := os.Stat(filepath.Join(cache, "kubevet")); err != nil {
-		t.Errorf("the store is not in the cache folder: %v", err)
+	refs, want = putAll(t, s2)
+	if s2.f == nil && !inMemory(cache) {
+		t.Error("the cache folder should take the file")
+	}
+	checkAll(t, s2, refs, want)
+	if _, err := os.Stat(filepath.Join(cache, "kubevet")); err != nil && !inMemory(cache) {
+		t.Errorf("the file is not in the cache folder: %v", err)
+	}
+}
+
+func TestNilClose(t *testing.T) {
+	var s *Store
+	if err := s.Close(); err != nil {
+		t.Error(err)
 	}
 }
