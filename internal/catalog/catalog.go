@@ -2,8 +2,6 @@
 package catalog
 
 import (
-	"sort"
-
 	"github.com/kubevet/kubevet/internal/check"
 	"github.com/kubevet/kubevet/internal/checks/aks"
 	"github.com/kubevet/kubevet/internal/checks/aksjoin"
@@ -68,11 +66,4 @@ func ByID(id string) (*check.Check, bool) {
 		}
 	}
 	return nil, false
-}
-
-// Sorted returns every check sorted by ID.
-func Sorted() []*check.Check {
-	all := All()
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	return all
 }

@@ -120,13 +120,6 @@ func location(f *check.Finding) string {
 	return loc
 }
 
-func objectOf(f *check.Finding) string {
-	if f.Object.Kind == "" {
-		return ""
-	}
-	return f.Object.String()
-}
-
 // Text renders the checklist for a terminal.
 func Text(w io.Writer, m *Model) error {
 	bw := bufio.NewWriter(w)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -859,18 +858,4 @@ func describesPods(n *yaml.Node) bool {
 		return false
 	}
 	return walk(spec, 1)
-}
-
-// Kinds reports the sorted names of the built-in kinds, for documentation.
-func Kinds() []string {
-	seen := map[string]bool{}
-	for gvk := range scheme.AllKnownTypes() {
-		seen[gvk.Kind] = true
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

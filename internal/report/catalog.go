@@ -15,15 +15,6 @@ const DocsURL = "https://github.com/kubevet/kubevet/blob/main/docs/checks.md"
 // CheckURL links to the documentation of the check with the given ID.
 func CheckURL(id string) string { return DocsURL + "#" + id }
 
-// checkByID indexes the catalog of r.
-func (r *Report) checkByID() map[string]*check.Check {
-	m := make(map[string]*check.Check, len(r.Catalog))
-	for _, c := range r.Catalog {
-		m[c.ID] = c
-	}
-	return m
-}
-
 // sections maps rule IDs to their spec section, for the first ref of each
 // check.
 func sections() map[string]string {

@@ -103,11 +103,6 @@ func hostOnly(d string) string {
 	return d
 }
 
-// hasPort reports whether host[:port] names a port.
-func hasPort(d string) bool {
-	return len(hostOnly(d)) < len(d)
-}
-
 // validDomain checks host[:port], where host is a DNS name, an IPv4 address
 // or a bracketed IPv6 address.
 func validDomain(d string) bool {
