@@ -530,16 +530,16 @@ func (r *runner) check(j job, cr *check.Runner) output {
 	// copied out once, at their size.
 	buf := cr.Buffer()
 	o := output{findings: (*buf)[:0]}
-	docs, offset, ok := manifest.ParseBatch(j.chunks)
-	for i, c := range j.chunks {
+	for i, p := range manifest.ParseBatch(j.chunks) {
+		c := j.chunks[i]
 		var d manifest.Decoded
 		switch {
-		case !ok:
+		case p.Alone:
 			d = manifest.Decode(j.file, c, r.decodeOptions(j))
-		case docs[i] == nil:
+		case p.Doc == nil:
 			continue
 		default:
-			d = manifest.DecodeNode(j.file, c, docs[i], offset, r.decodeOptions(j))
+			d = manifest.DecodeNode(j.file, c, p.Doc, p.Offset, r.decodeOptions(j))
 		}
 		r.checkDoc(j.file, c, d, cr, &o)
 	}

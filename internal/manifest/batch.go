@@ -30,14 +30,63 @@ func HasContent(data []byte) bool {
 	return false
 }
 
-// ParseBatch parses several consecutive chunks of one stream with a single
+// Parsed is the document of one chunk parsed by ParseBatch.
+type Parsed struct {
+	// Doc is the chunk's document; nil for a chunk without content or one
+	// to parse alone.
+	Doc *yaml.Node
+	// Offset is the number to add to Doc's node lines to have file lines.
+	Offset int
+	// Alone is set when the chunk could not be parsed with its batch:
+	// Decode parses it alone, so that its error stays with it.
+	Alone bool
+}
+
+// ParseBatch parses consecutive chunks of one stream: each with the plain
+// parser where it can (see parsePlain), and the runs of chunks left with
+// yaml.v3, one decoder for each run.
+func ParseBatch(chunks []Chunk) []Parsed {
+	out := make([]Parsed, len(chunks))
+	left := false
+	for i, c := range chunks {
+		if c.Err != nil {
+			out[i].Alone = true
+			continue
+		}
+		doc, ok := parsePlain(c.Data)
+		if !ok {
+			out[i].Alone, left = true, true
+			continue
+		}
+		out[i] = Parsed{Doc: doc, Offset: c.StartLine - 1}
+	}
+	for i := 0; left && i < len(chunks); {
+		if !out[i].Alone || chunks[i].Err != nil {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(chunks) && out[j].Alone && chunks[j].Err == nil {
+			j++
+		}
+		if docs, offset, ok := parseYAMLBatch(chunks[i:j]); ok {
+			for k, d := range docs {
+				out[i+k] = Parsed{Doc: d, Offset: offset}
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// parseYAMLBatch parses several consecutive chunks of one stream with a single
 // yaml.v3 decoder, which costs less than a parser per document. It returns
 // the documents by chunk (nil for chunks without content) and the line
 // offset to add to their node lines, or ok=false when the batch cannot be
 // parsed as a whole (a syntax error, or documents that do not line up with
 // the chunks): the caller then decodes the chunks one by one, so that an
 // error stays with its own document.
-func ParseBatch(chunks []Chunk) (docs []*yaml.Node, offset int, ok bool) {
+func parseYAMLBatch(chunks []Chunk) (docs []*yaml.Node, offset int, ok bool) {
 	if len(chunks) == 0 {
 		return nil, 0, true
 	}

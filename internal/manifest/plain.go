@@ -1,0 +1,662 @@
+package manifest
+
+import (
+	"bytes"
+
+	"gopkg.in/yaml.v3"
+)
+
+// parsePlain parses one document cut by the Splitter when it is written in
+// the plain subset of YAML that Kubernetes manifests are nearly always
+// written in, and reports false for anything else: the caller then parses
+// the document with yaml.v3, which stays the reference.
+//
+// The subset: printable ASCII text without tabs or carriage returns; an optional
+// "---" line first; block mappings and block sequences (indentless and
+// compact ones too); keys that are plain or quoted scalars on one line;
+// single-line plain scalars, single-line quoted scalars without escapes,
+// and single-line flow collections of those; empty values; comments. Not in
+// it (and so left to yaml.v3): block scalars (| and >), scalars over several
+// lines, escapes, anchors, aliases, tags, directives, complex keys, flow
+// collections over several lines, and every syntax error.
+//
+// Within the subset the node tree is the one yaml.v3 builds, field for
+// field (kind, style, tag, value, line, column), without the comments, which
+// nothing outside tests reads: FuzzPlain and TestPlainEqualsYAML compare the
+// two on every input. Lines are 1-based from the chunk's first line.
+//
+// Why it exists: yaml.v3 reads a document token by token through the
+// state machines of libyaml, and that costs as much as all the checks
+// together. This reads it line by line, about five times faster.
+func parsePlain(data []byte) (*yaml.Node, bool) {
+	p := plainParser{data: data}
+	if !p.splitLines() {
+		return nil, false
+	}
+	if len(p.lines) == 0 {
+		return nil, true // blank lines, comments, "---"
+	}
+	doc := p.node(yaml.DocumentNode, "")
+	doc.Tag = ""
+	if p.explicit {
+		doc.Line, doc.Column = 1, 1
+	} else {
+		doc.Line, doc.Column = int(p.lines[0].num), int(p.lines[0].indent)+1
+	}
+	l := p.lines[0]
+	root, ok := p.block(int(l.indent), -1)
+	if !ok || p.i != len(p.lines) {
+		return nil, false
+	}
+	doc.Content = p.content([]*yaml.Node{root})
+	return doc, true
+}
+
+// maxPlainDepth bounds the nesting the plain parser follows; deeper
+// documents go to yaml.v3, which has its own limit.
+const maxPlainDepth = 100
+
+// maxKeyLength is yaml.v3's limit on a simple key: a longer one is an error.
+const maxKeyLength = 1024
+
+type plainLine struct {
+	num    int32 // 1-based line number
+	indent int32 // leading spaces
+	start  int32 // offset of the line in data
+	end    int32 // offset of the line's end (its newline, if any)
+}
+
+type plainParser struct {
+	data     []byte
+	lines    []plainLine  // lines with content, comment lines left out
+	i        int          // current line
+	explicit bool         // the document starts with a "---" line
+	depth    int          // nesting of collections being parsed
+	slab     []yaml.Node  // nodes are cut from it
+	ptrs     []*yaml.Node // Content slices are cut from it
+	stack    []*yaml.Node // children of the collections being parsed
+}
+
+// splitLines cuts data into lines with content and rejects what is outside
+// the subset at the byte level.
+func (p *plainParser) splitLines() bool {
+	data := p.data
+	for _, c := range data {
+		if c >= 0x7f || c < ' ' && c != '\n' { // not ASCII, a control character, a tab or a carriage return
+			return false
+		}
+	}
+	p.lines = make([]plainLine, 0, bytes.Count(data, []byte("\n"))+1)
+	num, off := 0, 0
+	for len(data) > 0 {
+		num++
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		end := off + len(line)
+		off = end + 1
+		indent := 0
+		for indent < len(line) && line[indent] == ' ' {
+			indent++
+		}
+		if indent == len(line) || line[indent] == '#' {
+			continue // blank or comment
+		}
+		if num == 1 && bytes.HasPrefix(line, []byte("---")) {
+			rest := bytes.TrimLeft(line[3:], " ")
+			if len(rest) > 0 && (rest[0] != '#' || len(rest) == len(line)-3) {
+				return false // content after "---", or "---#"
+			}
+			p.explicit = true
+			continue
+		}
+		if indent == 0 && (line[0] == '%' || bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("..."))) {
+			return false
+		}
+		p.lines = append(p.lines, plainLine{num: int32(num), indent: int32(indent), start: int32(end - len(line)), end: int32(end)})
+	}
+	return true
+}
+
+// node returns a new node from the parser's slab.
+func (p *plainParser) node(kind yaml.Kind, tag string) *yaml.Node {
+	if len(p.slab) == cap(p.slab) {
+		// Manifests hold about 1.4 nodes a line: the first slab holds
+		// that many, later ones 16 each.
+		n := 16
+		if p.slab == nil {
+			n = len(p.lines) + len(p.lines)*2/5 + 4
+		}
+		p.slab = make([]yaml.Node, 0, n)
+	}
+	p.slab = append(p.slab, yaml.Node{Kind: kind, Tag: tag})
+	return &p.slab[len(p.slab)-1]
+}
+
+// content returns a slice holding ns, from the parser's slab of pointers.
+func (p *plainParser) content(ns []*yaml.Node) []*yaml.Node {
+	if cap(p.ptrs)-len(p.ptrs) < len(ns) {
+		n := 64
+		if p.ptrs == nil {
+			n = len(p.lines) + len(p.lines)/2 + 8
+		}
+		p.ptrs = make([]*yaml.Node, 0, max(n, len(ns)))
+	}
+	start := len(p.ptrs)
+	p.ptrs = append(p.ptrs, ns...)
+	return p.ptrs[start:len(p.ptrs):len(p.ptrs)]
+}
+
+// pop returns the children pushed on the stack since base, in a Content
+// slice of their own, and takes them off the stack.
+func (p *plainParser) pop(base int) []*yaml.Node {
+	if len(p.stack) == base {
+		return nil
+	}
+	c := p.content(p.stack[base:])
+	p.stack = p.stack[:base]
+	return c
+}
+
+func (p *plainParser) text(l plainLine) []byte { return p.data[l.start:l.end] }
+
+func (p *plainParser) at(l plainLine, col int, n *yaml.Node) *yaml.Node {
+	n.Line, n.Column = int(l.num), col+1
+	return n
+}
+
+// block parses the block node that starts at column col of the current
+// line, inside a collection at column parent (-1 for the root).
+func (p *plainParser) block(col, parent int) (*yaml.Node, bool) {
+	if p.depth++; p.depth > maxPlainDepth {
+		return nil, false
+	}
+	defer func() { p.depth-- }()
+	l := p.lines[p.i]
+	t := p.text(l)[col:]
+	if t[0] == '-' && (len(t) == 1 || t[1] == ' ') {
+		return p.sequence(col)
+	}
+	if _, _, ok := key(t); ok {
+		return p.mapping(col)
+	}
+	return p.inline(l, col, parent)
+}
+
+// sequence parses a block sequence whose first "-" is at column col of the
+// current line; the other entries start lines indented by col.
+func (p *plainParser) sequence(col int) (*yaml.Node, bool) {
+	seq := p.at(p.lines[p.i], col, p.node(yaml.SequenceNode, "!!seq"))
+	base := len(p.stack)
+	for {
+		l := p.lines[p.i]
+		k := col + 1
+		for k < len(p.text(l)) && p.text(l)[k] == ' ' {
+			k++
+		}
+		var item *yaml.Node
+		var ok bool
+		if k == len(p.text(l)) || p.text(l)[k] == '#' && k > col+1 {
+			p.i++
+			item, ok = p.value(l, col, col)
+		} else {
+			item, ok = p.block(k, col)
+		}
+		if !ok {
+			return nil, false
+		}
+		p.stack = append(p.stack, item)
+		if p.i == len(p.lines) {
+			break
+		}
+		next := p.lines[p.i]
+		if int(next.indent) > col {
+			return nil, false
+		}
+		if int(next.indent) < col || p.text(next)[col] != '-' || len(p.text(next)) > col+1 && p.text(next)[col+1] != ' ' {
+			break
+		}
+	}
+	seq.Content = p.pop(base)
+	return seq, true
+}
+
+// value parses the value of an entry of the collection at column col
+// whose indicator (":" or "-") at column ind of line l ends the line: the
+// block node on the next lines, indented deeper than the collection, or an
+// empty (null) scalar right after the indicator.
+func (p *plainParser) value(l plainLine, col, ind int) (*yaml.Node, bool) {
+	if p.i < len(p.lines) {
+		if next := p.lines[p.i]; int(next.indent) > col {
+			return p.block(int(next.indent), col)
+		}
+	}
+	n := p.node(yaml.ScalarNode, "!!null")
+	n.Line, n.Column = int(l.num), ind+2
+	return n, true
+}
+
+// mapping parses a block mapping whose first key is at column col of the
+// current line; the other keys start lines indented by col.
+func (p *plainParser) mapping(col int) (*yaml.Node, bool) {
+	m := p.at(p.lines[p.i], col, p.node(yaml.MappingNode, "!!map"))
+	base := len(p.stack)
+	for {
+		l := p.lines[p.i]
+		t := p.text(l)[col:]
+		kn, colon, ok := p.keyNode(l, col, t)
+		if !ok {
+			return nil, false
+		}
+		k := col + colon + 1
+		for k < len(p.text(l)) && p.text(l)[k] == ' ' {
+			k++
+		}
+		var v *yaml.Node
+		if k == len(p.text(l)) || p.text(l)[k] == '#' && k > col+colon+1 {
+			p.i++
+			if p.i < len(p.lines) && int(p.lines[p.i].indent) == col && isEntry(p.text(p.lines[p.i])[col:]) {
+				v, ok = p.sequence(col) // indentless sequence
+			} else {
+				v, ok = p.value(l, col, col+colon)
+			}
+		} else {
+			v, ok = p.inline(l, k, col)
+		}
+		if !ok {
+			return nil, false
+		}
+		p.stack = append(p.stack, kn, v)
+		if p.i == len(p.lines) {
+			break
+		}
+		next := p.lines[p.i]
+		if int(next.indent) > col {
+			return nil, false // a scalar over several lines, or an error
+		}
+		if int(next.indent) < col {
+			break
+		}
+		if isEntry(p.text(next)[col:]) {
+			break // the next entry of an indentless sequence holding this mapping
+		}
+	}
+	m.Content = p.pop(base)
+	return m, true
+}
+
+func isEntry(t []byte) bool { return t[0] == '-' && (len(t) == 1 || t[1] == ' ') }
+
+// key finds the mapping key at the start of t: its end and the index of
+// its ":" (followed by a space or the end of the line).
+func key(t []byte) (end, colon int, ok bool) {
+	switch t[0] {
+	case '"', '\'':
+		end = quotedEnd(t)
+		if end < 0 || end >= len(t) || end > maxKeyLength {
+			return 0, 0, false
+		}
+		colon = end
+		for colon < len(t) && t[colon] == ' ' {
+			colon++
+		}
+		if colon < len(t) && t[colon] == ':' && (colon+1 == len(t) || t[colon+1] == ' ') {
+			return end, colon, true
+		}
+		return 0, 0, false
+	}
+	if !plainStart(t) {
+		return 0, 0, false
+	}
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case ':':
+			if i >= maxKeyLength {
+				return 0, 0, false
+			}
+			if i+1 == len(t) || t[i+1] == ' ' {
+				end = i
+				for end > 0 && t[end-1] == ' ' {
+					end--
+				}
+				return end, i, true
+			}
+		case '#':
+			if t[i-1] == ' ' {
+				return 0, 0, false
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// keyNode parses the key at column col of line l (t is the line from col).
+func (p *plainParser) keyNode(l plainLine, col int, t []byte) (*yaml.Node, int, bool) {
+	end, colon, ok := key(t)
+	if !ok {
+		return nil, 0, false
+	}
+	if t[0] == '"' || t[0] == '\'' {
+		n, ok := p.quoted(l, col, t[:end])
+		return n, colon, ok
+	}
+	n := p.scalar(l, col, t[:end])
+	return n, colon, n != nil
+}
+
+// plainStart reports whether a plain scalar may start t (YAML's rule for
+// indicators, narrowed to what is surely a plain scalar).
+func plainStart(t []byte) bool {
+	switch t[0] {
+	case '-', '?', ':':
+		return len(t) > 1 && t[1] != ' ' && !isFlowIndicator(t[1])
+	case ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	}
+	return true
+}
+
+func isFlowIndicator(c byte) bool {
+	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'
+}
+
+// quotedEnd returns the index just past the closing quote of the quoted
+// scalar at the start of t, or -1 when it does not close on this line or
+// uses an escape.
+func quotedEnd(t []byte) int {
+	q := t[0]
+	for i := 1; i < len(t); i++ {
+		switch t[i] {
+		case '\\':
+			if q == '"' {
+				return -1
+			}
+		case q:
+			if q == '\'' && i+1 < len(t) && t[i+1] == '\'' {
+				i++
+				continue
+			}
+			return i + 1
+		}
+	}
+	return -1
+}
+
+func (p *plainParser) quoted(l plainLine, col int, t []byte) (*yaml.Node, bool) {
+	n := p.at(l, col, p.node(yaml.ScalarNode, "!!str"))
+	body := t[1 : len(t)-1]
+	if t[0] == '"' {
+		n.Style = yaml.DoubleQuotedStyle
+		n.Value = string(body)
+	} else {
+		n.Style = yaml.SingleQuotedStyle
+		if bytes.Contains(body, []byte("''")) {
+			n.Value = string(bytes.ReplaceAll(body, []byte("''"), []byte("'")))
+		} else {
+			n.Value = string(body)
+		}
+	}
+	return n, true
+}
+
+// scalar makes the plain scalar v at column col of line l, its tag
+// resolved by yaml.v3 itself.
+func (p *plainParser) scalar(l plainLine, col int, v []byte) *yaml.Node {
+	if len(v) == 0 || len(v) == 2 && v[0] == '<' && v[1] == '<' {
+		return nil // empty, or a merge key
+	}
+	n := p.at(l, col, p.node(yaml.ScalarNode, ""))
+	n.Value = string(v)
+	n.Tag = n.ShortTag()
+	return n
+}
+
+// inline parses the scalar or flow collection at column col of the
+// current line l, which must end the line (but for a comment), or the
+// literal block scalar it starts, in a collection at column parent; it
+// moves to the next line.
+func (p *plainParser) inline(l plainLine, col, parent int) (*yaml.Node, bool) {
+	t := p.text(l)[col:]
+	if t[0] == '|' {
+		return p.literal(l, col, parent)
+	}
+	p.i++
+	var n *yaml.Node
+	end := 0
+	switch t[0] {
+	case '[', '{':
+		var ok bool
+		n, end, ok = p.flow(l, col)
+		if !ok {
+			return nil, false
+		}
+	case '"', '\'':
+		end = quotedEnd(t)
+		if end < 0 {
+			return nil, false
+		}
+		n, _ = p.quoted(l, col, t[:end])
+	default:
+		if !plainStart(t) {
+			return nil, false
+		}
+		end = len(t)
+		for i := 1; i < len(t); i++ {
+			if t[i] == '#' && t[i-1] == ' ' {
+				end = i
+				break
+			}
+			if t[i] == ':' && (i+1 == len(t) || t[i+1] == ' ') {
+				return nil, false // a mapping where a scalar must be
+			}
+		}
+		v := bytes.TrimRight(t[:end], " ")
+		n = p.scalar(l, col, v)
+		return n, n != nil
+	}
+	return n, restIsComment(t[end:])
+}
+
+// restIsComment reports whether t holds only spaces and maybe a comment
+// after at least one space.
+func restIsComment(t []byte) bool {
+	i := 0
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	return i == len(t) || t[i] == '#' && i > 0
+}
+
+// flow parses the flow collection at column col of line l and returns it
+// with the index (in p.text(l)[col:]) just past its end.
+func (p *plainParser) flow(l plainLine, col int) (*yaml.Node, int, bool) {
+	if p.depth++; p.depth > maxPlainDepth {
+		return nil, 0, false
+	}
+	defer func() { p.depth-- }()
+	t := p.text(l)
+	i := col
+	open := t[i]
+	var n *yaml.Node
+	if open == '[' {
+		n = p.at(l, col, p.node(yaml.SequenceNode, "!!seq"))
+	} else {
+		n = p.at(l, col, p.node(yaml.MappingNode, "!!map"))
+	}
+	n.Style = yaml.FlowStyle
+	closing := byte(']')
+	if open == '{' {
+		closing = '}'
+	}
+	i++
+	base := len(p.stack)
+	for {
+		i = skipSpaces(t, i)
+		if i == len(t) {
+			return nil, 0, false
+		}
+		if t[i] == closing {
+			if len(p.stack) > base {
+				return nil, 0, false // a trailing comma
+			}
+			break
+		}
+		item, next, ok := p.flowItem(l, i)
+		if !ok {
+			return nil, 0, false
+		}
+		p.stack = append(p.stack, item)
+		i = skipSpaces(t, next)
+		if open == '{' {
+			if i+1 >= len(t) || t[i] != ':' || t[i+1] != ' ' || next != i {
+				return nil, 0, false
+			}
+			v, next, ok := p.flowItem(l, skipSpaces(t, i+1))
+			if !ok {
+				return nil, 0, false
+			}
+			p.stack = append(p.stack, v)
+			i = skipSpaces(t, next)
+		}
+		if i == len(t) {
+			return nil, 0, false
+		}
+		if t[i] == closing {
+			i++
+			break
+		}
+		if t[i] != ',' {
+			return nil, 0, false
+		}
+		i++
+		if j := skipSpaces(t, i); j < len(t) && t[j] == closing {
+			return nil, 0, false // a trailing comma
+		}
+	}
+	if len(p.stack) == base {
+		i++
+	}
+	n.Content = p.pop(base)
+	return n, i - col, true
+}
+
+func skipSpaces(t []byte, i int) int {
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// flowItem parses a scalar or flow collection inside a flow collection at
+// index i of line l, and returns the index just past it.
+func (p *plainParser) flowItem(l plainLine, i int) (*yaml.Node, int, bool) {
+	t := p.text(l)
+	if i >= len(t) {
+		return nil, 0, false
+	}
+	switch t[i] {
+	case '[', '{':
+		n, end, ok := p.flow(l, i)
+		return n, i + end, ok
+	case '"', '\'':
+		end := quotedEnd(t[i:])
+		if end < 0 {
+			return nil, 0, false
+		}
+		n, _ := p.quoted(l, i, t[i:i+end])
+		return n, i + end, true
+	}
+	if !plainStart(t[i:]) {
+		return nil, 0, false
+	}
+	j := i
+	for ; j < len(t); j++ {
+		c := t[j]
+		if c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == '"' || c == '\'' {
+			break
+		}
+		if c == ':' {
+			if j+1 < len(t) && t[j+1] == ' ' {
+				break
+			}
+			return nil, 0, false
+		}
+		if c == '#' && t[j-1] == ' ' {
+			return nil, 0, false
+		}
+	}
+	end := j
+	for end > i && t[end-1] == ' ' {
+		end--
+	}
+	n := p.scalar(l, i, t[i:end])
+	return n, end, n != nil
+}
+
+// literal parses the literal block scalar ("|" or "|-") whose header is at
+// column col of the current line l, in a collection at column parent, and
+// moves past its last line. Leading empty lines, lines of spaces longer
+// than the indentation, an explicit indentation, "|+" and a scalar that
+// ends the input without a newline are left to yaml.v3.
+func (p *plainParser) literal(l plainLine, col, parent int) (*yaml.Node, bool) {
+	h := p.text(l)[col+1:]
+	strip := len(h) > 0 && h[0] == '-'
+	if strip {
+		h = h[1:]
+	}
+	if len(h) > 0 && h[0] != ' ' || !restIsComment(h) || int(l.end) >= len(p.data) {
+		return nil, false
+	}
+	var buf []byte
+	indent, empty, last := -1, 0, int(l.num)
+	data := p.data[l.end+1:]
+	for num := int(l.num) + 1; len(data) > 0; num++ {
+		line, rest, found := bytes.Cut(data, []byte("\n"))
+		s := 0
+		for s < len(line) && line[s] == ' ' {
+			s++
+		}
+		if s == len(line) { // an empty line
+			if indent < 0 || s > indent || !found {
+				return nil, false
+			}
+			empty++
+			data = rest
+			continue
+		}
+		if indent < 0 {
+			if s <= parent {
+				return nil, false // an empty scalar
+			}
+			indent = s
+		} else if s < indent {
+			break
+		}
+		if !found {
+			return nil, false
+		}
+		for ; empty > 0; empty-- {
+			buf = append(buf, '\n')
+		}
+		buf = append(buf, line[indent:]...)
+		buf = append(buf, '\n')
+		last = num
+		data = rest
+	}
+	if indent < 0 {
+		return nil, false
+	}
+	if strip {
+		buf = buf[:len(buf)-1]
+	}
+	n := p.at(l, col, p.node(yaml.ScalarNode, "!!str"))
+	n.Style = yaml.LiteralStyle
+	n.Value = string(buf)
+	for p.i < len(p.lines) && int(p.lines[p.i].num) <= last {
+		p.i++
+	}
+	return n, true
+}

@@ -1,0 +1,236 @@
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/kubevet/kubevet/internal/corpus"
+)
+
+// samePlain compares the tree of parsePlain with yaml.v3's, field for
+// field but for comments, and describes the first difference.
+func samePlain(got, want *yaml.Node, path string) error {
+	if got.Kind != want.Kind || got.Style != want.Style || got.Tag != want.Tag || got.Value != want.Value ||
+		got.Line != want.Line || got.Column != want.Column || got.Anchor != want.Anchor || got.Alias != nil || want.Alias != nil {
+		return fmt.Errorf("%s: got kind=%d style=%d tag=%q value=%q at %d:%d, yaml.v3 has kind=%d style=%d tag=%q value=%q at %d:%d",
+			path, got.Kind, got.Style, got.Tag, got.Value, got.Line, got.Column, want.Kind, want.Style, want.Tag, want.Value, want.Line, want.Column)
+	}
+	if len(got.Content) != len(want.Content) {
+		return fmt.Errorf("%s: got %d children, yaml.v3 has %d", path, len(got.Content), len(want.Content))
+	}
+	for i := range got.Content {
+		if err := samePlain(got.Content[i], want.Content[i], fmt.Sprintf("%s/%d", path, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// comparePlain checks one chunk: where parsePlain takes it, yaml.v3 must
+// parse it to the same tree. It reports whether parsePlain took it.
+func comparePlain(t *testing.T, name string, data []byte) bool {
+	t.Helper()
+	got, ok := parsePlain(data)
+	if !ok {
+		return false
+	}
+	if got == nil {
+		if HasContent(data) {
+			t.Errorf("%s: parsePlain found no content in a document with content:\n%s", name, data)
+		}
+		return true
+	}
+	var want yaml.Node
+	if err := yaml.Unmarshal(data, &want); err != nil {
+		t.Errorf("%s: parsePlain took a document yaml.v3 rejects (%v):\n%s", name, err, data)
+		return true
+	}
+	if err := samePlain(got, &want, ""); err != nil {
+		t.Errorf("%s: %v\n%s", name, err, data)
+	}
+	return true
+}
+
+func chunksOf(t testing.TB, data []byte) []Chunk {
+	var out []Chunk
+	s := NewSplitter(bytes.NewReader(data))
+	for {
+		c, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Err == nil && HasContent(c.Data) {
+			out = append(out, c)
+		}
+	}
+}
+
+// TestPlainEqualsYAML compares parsePlain with yaml.v3 on every YAML file
+// of the repository (fixtures, examples, test data) and on the benchmark
+// corpus, and holds the share of documents it takes on the corpus.
+func TestPlainEqualsYAML(t *testing.T) {
+	taken, total := 0, 0
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, c := range chunksOf(t, data) {
+			total++
+			if comparePlain(t, fmt.Sprintf("%s:%d", path, c.StartLine), c.Data) {
+				taken++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("repository: plain parser took %d of %d documents", taken, total)
+	var b bytes.Buffer
+	if err := corpus.Write(&b, 2000); err != nil {
+		t.Fatal(err)
+	}
+	taken, total = 0, 0
+	for _, c := range chunksOf(t, b.Bytes()) {
+		total++
+		if comparePlain(t, fmt.Sprintf("corpus:%d", c.StartLine), c.Data) {
+			taken++
+		}
+	}
+	if taken != total {
+		t.Errorf("plain parser took %d of %d corpus documents, want all", taken, total)
+	}
+}
+
+// TestPlainCases holds the edges of the subset: each input is either taken
+// and equal to yaml.v3's tree, or left to yaml.v3 (want false).
+func TestPlainCases(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		take bool
+	}{
+		{"a: b\n", true},
+		{"---\na:\nb: [x]\n", true},
+		{"--- # c\na: b\n", true},
+		{"---   \n# x\nk: v\n", true},
+		{"# c\n\na:\n  - \n  -\nc: ", true},
+		{"a: 'it''s'\nb: \"x\"\n", true},
+		{"- - a\n  - b\n- c: d\n  e: {f: g, h: [1, 2.5]}\n", true},
+		{"  a: b\n  c: d\n", true},
+		{"a:\n- b\n- c: d\n  e: f\ng: h\n", true},
+		{"a: {}\nb: []\nc: {d: [], e: {}}\n", true},
+		{"a: b # c\nd: e#f\n", true},
+		{"a: 1\nb: true\nc: ~\nd: 0x1F\ne: 2001-12-14\nf: .inf\ng: 1e3\nh: 0o17\ni: yes\n", true},
+		{"a:b: c\n", true},
+		{"\"a b\": c\n'd': e\n", true},
+		{"a: http://x/y?z=1\n", true},
+		{"-\n  a: b\n-\n- c\n", true},
+		{"a: b\n  c\n", false}, // a scalar over two lines
+		{"a: |\n  x\n", true},
+		{"a: |-\n  x\n  y\n\n  z\nb: c\n", true},
+		{"a: |\n  x\n\n\nb: c\n", true},
+		{"a: | # c\n  x\n    y\n # d\nb: e\n", true},
+		{"- |\n  x\n- |-\n   y\n", true},
+		{"a:\n  - |\n    # x\n    y\n  - b: |\n      z\n", true},
+		{"a: |\n\n  x\n", false},         // leading empty line
+		{"a: |\n  x\n   \n  y\n", false}, // spaces beyond the indentation
+		{"a: |+\n  x\n", false},          // keep
+		{"a: |2\n  x\n", false},          // explicit indentation
+		{"a: |\nb: c\n", false},          // empty
+		{"a: |\n  x", false},             // no final newline
+		{"a: >\n  x\n", false},           // folded scalar
+		{"a: &x b\nc: *x\n", false},      // anchor and alias
+		{"a: !t b\n", false},             // tag
+		{"<<: {a: b}\n", false},          // merge key
+		{"a: \"x\\ny\"\n", false},        // escape
+		{"a: [b,\n  c]\n", false},        // flow over two lines
+		{"a: [b, ]\n", false},            // trailing comma
+		{"a:\tb\n", false},               // tab
+		{"a: b\r\n", false},              // carriage return
+		{"a: é\n", false},                // not ASCII
+		{"? a\n: b\n", false},            // complex key
+		{"a: b: c\n", false},             // error
+		{"a: b\n- c\n", false},           // error
+		{"a:\n  b: c\n d: e\n", false},   // bad indentation
+		{"%YAML 1.2\n---\na: b\n", false},
+		{"--- {a: b}\n", false},
+		{"a: 'b\n", false},
+		{"a: [b: c]\n", false},
+		{"a: {b}\n", false},
+		{"a: `b`\n", false},
+		{strings.Repeat("[", 200) + strings.Repeat("]", 200) + "\n", false},
+		{strings.Repeat("k", 1100) + ": v\n", false},
+	} {
+		got := comparePlain(t, fmt.Sprintf("%q", tc.in), []byte(tc.in))
+		if got != tc.take {
+			t.Errorf("parsePlain(%q) took=%v, want %v", tc.in, got, tc.take)
+		}
+	}
+}
+
+// FuzzPlain: whatever the input, parsePlain either leaves it to yaml.v3
+// or builds yaml.v3's tree.
+func FuzzPlain(f *testing.F) {
+	seeds, _ := filepath.Glob("../checks/*/testdata/*/*.yaml")
+	for _, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil && len(data) < 8<<10 {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(corpus.Object(0)))
+	f.Add([]byte("a: {b: [c, 'd', \"e\"], f: g}\n- x\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, c := range chunksOf(t, data) {
+			comparePlain(t, "fuzz", c.Data)
+		}
+	})
+}
+
+// BenchmarkPlain parses the benchmark corpus with the plain parser and,
+// for comparison, with yaml.v3 (one decoder per batch of 64 documents, as
+// the engine does).
+func BenchmarkPlain(b *testing.B) {
+	var buf bytes.Buffer
+	if err := corpus.Write(&buf, 2000); err != nil {
+		b.Fatal(err)
+	}
+	chunks := chunksOf(b, buf.Bytes())
+	b.Run("plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, c := range chunks {
+				if _, ok := parsePlain(c.Data); !ok {
+					b.Fatal("not taken")
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/doc")
+	})
+	b.Run("yaml.v3", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for i := 0; i < len(chunks); i += 64 {
+				if _, _, ok := parseYAMLBatch(chunks[i:min(i+64, len(chunks))]); !ok {
+					b.Fatal("not parsed")
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/doc")
+	})
+}
