@@ -132,8 +132,10 @@ func (p *plainParser) node(kind yaml.Kind, tag string) *yaml.Node {
 		}
 		p.slab = make([]yaml.Node, 0, n)
 	}
-	p.slab = append(p.slab, yaml.Node{Kind: kind, Tag: tag})
-	return &p.slab[len(p.slab)-1]
+	p.slab = p.slab[:len(p.slab)+1] // zeroed by make: set the fields, copy no node
+	n := &p.slab[len(p.slab)-1]
+	n.Kind, n.Tag = kind, tag
+	return n
 }
 
 // content returns a slice holding ns, from the parser's slab of pointers.
@@ -410,8 +412,28 @@ func (p *plainParser) scalar(l plainLine, col int, v []byte) *yaml.Node {
 	}
 	n := p.at(l, col, p.node(yaml.ScalarNode, ""))
 	n.Value = string(v)
-	n.Tag = n.ShortTag()
+	n.Tag = plainTag(n)
 	return n
+}
+
+// plainTag is the tag yaml.v3 resolves for the plain scalar n. Its resolver
+// looks only at values that start like a number, a boolean or a null; the
+// others (most keys and values) are strings, and the booleans and nulls
+// are the few words of its table.
+func plainTag(n *yaml.Node) string {
+	switch n.Value[0] {
+	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O', '~':
+		switch n.Value {
+		case "true", "True", "TRUE", "false", "False", "FALSE":
+			return "!!bool"
+		case "~", "null", "Null", "NULL":
+			return "!!null"
+		}
+		return "!!str"
+	case '+', '-', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return n.ShortTag() // yaml.v3's resolver: numbers and timestamps
+	}
+	return "!!str"
 }
 
 // inline parses the scalar or flow collection at column col of the

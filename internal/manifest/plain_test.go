@@ -234,3 +234,17 @@ func BenchmarkPlain(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/doc")
 	})
 }
+
+// TestPlainTag holds plainTag to yaml.v3's resolver on words near its
+// table's.
+func TestPlainTag(t *testing.T) {
+	for _, v := range []string{"true", "True", "TRUE", "tRue", "t", "false", "FALSE", "f", "fa", "yes", "Yes", "y", "Y", "no", "No", "n", "N",
+		"on", "On", "off", "OFF", "o", "~", "~x", "null", "Null", "NULL", "nULL", "nil", "name", "nginx", "template", "one",
+		"0", "-1", "+1", "1_000", "0x1F", "0o17", "017", "1e3", "1.5", ".5", ".inf", "+.inf", "-.INF", ".nan", ".NaN", "-", "+", ".",
+		"2001-12-14", "2001-12-14t21:59:43.10-05:00", "1.0.0", "100m", "128Mi", "8080", "a", "Z", "_x", "/x", "<<"} {
+		want := (&yaml.Node{Kind: yaml.ScalarNode, Value: v}).ShortTag()
+		if got := plainTag(&yaml.Node{Kind: yaml.ScalarNode, Value: v}); got != want {
+			t.Errorf("plainTag(%q) = %s, yaml.v3 resolves %s", v, got, want)
+		}
+	}
+}
