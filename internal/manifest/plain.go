@@ -11,7 +11,7 @@ import (
 // written in, and reports false for anything else: the caller then parses
 // the document with yaml.v3, which stays the reference.
 //
-// The subset: printable ASCII text without tabs or carriage returns; an optional
+// The subset: printable ASCII text without tabs, lines ending in LF or CR LF; an optional
 // "---" line first; block mappings and block sequences (indentless and
 // compact ones too); keys that are plain or quoted scalars on one line;
 // single-line plain scalars, single-line quoted scalars without escapes,
@@ -81,9 +81,9 @@ type plainParser struct {
 // the subset at the byte level.
 func (p *plainParser) splitLines() bool {
 	data := p.data
-	for _, c := range data {
-		if c >= 0x7f || c < ' ' && c != '\n' { // not ASCII, a control character, a tab or a carriage return
-			return false
+	for i, c := range data {
+		if c >= 0x7f || c < ' ' && c != '\n' && !(c == '\r' && i+1 < len(data) && data[i+1] == '\n') {
+			return false // not ASCII, a control character, a tab, a carriage return alone
 		}
 	}
 	p.lines = make([]plainLine, 0, bytes.Count(data, []byte("\n"))+1)
@@ -96,8 +96,10 @@ func (p *plainParser) splitLines() bool {
 		} else {
 			data = nil
 		}
-		end := off + len(line)
-		off = end + 1
+		start := off
+		off += len(line) + 1
+		line = trimCR(line)
+		end := start + len(line)
 		indent := 0
 		for indent < len(line) && line[indent] == ' ' {
 			indent++
@@ -116,9 +118,18 @@ func (p *plainParser) splitLines() bool {
 		if indent == 0 && (line[0] == '%' || bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("..."))) {
 			return false
 		}
-		p.lines = append(p.lines, plainLine{num: int32(num), indent: int32(indent), start: int32(end - len(line)), end: int32(end)})
+		p.lines = append(p.lines, plainLine{num: int32(num), indent: int32(indent), start: int32(start), end: int32(end)})
 	}
 	return true
+}
+
+// trimCR drops the carriage return of a line that ends in CR LF; yaml.v3
+// reads the two as one line break.
+func trimCR(line []byte) []byte {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		return line[:n-1]
+	}
+	return line
 }
 
 // node returns a new node from the parser's slab.
@@ -629,14 +640,15 @@ func (p *plainParser) literal(l plainLine, col, parent int) (*yaml.Node, bool) {
 	if strip {
 		h = h[1:]
 	}
-	if len(h) > 0 && h[0] != ' ' || !restIsComment(h) || int(l.end) >= len(p.data) {
+	_, data, found := bytes.Cut(p.data[l.end:], []byte("\n"))
+	if len(h) > 0 && h[0] != ' ' || !restIsComment(h) || !found {
 		return nil, false
 	}
 	var buf []byte
 	indent, empty, last := -1, 0, int(l.num)
-	data := p.data[l.end+1:]
 	for num := int(l.num) + 1; len(data) > 0; num++ {
 		line, rest, found := bytes.Cut(data, []byte("\n"))
+		line = trimCR(line)
 		s := 0
 		for s < len(line) && line[s] == ' ' {
 			s++

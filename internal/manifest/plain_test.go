@@ -92,8 +92,14 @@ func TestPlainEqualsYAML(t *testing.T) {
 		}
 		for _, c := range chunksOf(t, data) {
 			total++
-			if comparePlain(t, fmt.Sprintf("%s:%d", path, c.StartLine), c.Data) {
+			name := fmt.Sprintf("%s:%d", path, c.StartLine)
+			lf := comparePlain(t, name, c.Data)
+			if lf {
 				taken++
+			}
+			// The same document with Windows line ends.
+			if crlf := comparePlain(t, name+" (CR LF)", bytes.ReplaceAll(c.Data, []byte("\n"), []byte("\r\n"))); crlf != lf && !bytes.Contains(c.Data, []byte("\r")) {
+				t.Errorf("%s: plain parser took=%v with LF line ends, %v with CR LF", name, lf, crlf)
 			}
 		}
 		return nil
@@ -162,12 +168,14 @@ func TestPlainCases(t *testing.T) {
 		{"a: [b,\n  c]\n", false},        // flow over two lines
 		{"a: [b, ]\n", false},            // trailing comma
 		{"a:\tb\n", false},               // tab
-		{"a: b\r\n", false},              // carriage return
-		{"a: é\n", false},                // not ASCII
-		{"? a\n: b\n", false},            // complex key
-		{"a: b: c\n", false},             // error
-		{"a: b\n- c\n", false},           // error
-		{"a:\n  b: c\n d: e\n", false},   // bad indentation
+		{"a: b\r\n", true},
+		{"---\r\na: |\r\n  x\r\n\r\n  y\r\nb: [c, d]\r\n", true},
+		{"a: b\rc: d\n", false},        // a carriage return alone
+		{"a: é\n", false},              // not ASCII
+		{"? a\n: b\n", false},          // complex key
+		{"a: b: c\n", false},           // error
+		{"a: b\n- c\n", false},         // error
+		{"a:\n  b: c\n d: e\n", false}, // bad indentation
 		{"%YAML 1.2\n---\na: b\n", false},
 		{"--- {a: b}\n", false},
 		{"a: 'b\n", false},
