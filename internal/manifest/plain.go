@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -11,7 +12,8 @@ import (
 // written in, and reports false for anything else: the caller then parses
 // the document with yaml.v3, which stays the reference.
 //
-// The subset: printable ASCII text without tabs, lines ending in LF or CR LF; an optional
+// The subset: UTF-8 text of printable characters of the Basic Multilingual
+// Plane without tabs, lines ending in LF or CR LF; an optional
 // "---" line first; block mappings and block sequences (indentless and
 // compact ones too); keys that are plain or quoted scalars on one line;
 // single-line plain scalars, single-line quoted scalars without escapes,
@@ -72,6 +74,7 @@ type plainParser struct {
 	i        int          // current line
 	explicit bool         // the document starts with a "---" line
 	depth    int          // nesting of collections being parsed
+	unicode  bool         // the document has characters outside ASCII
 	slab     []yaml.Node  // nodes are cut from it
 	ptrs     []*yaml.Node // Content slices are cut from it
 	stack    []*yaml.Node // children of the collections being parsed
@@ -81,9 +84,19 @@ type plainParser struct {
 // the subset at the byte level.
 func (p *plainParser) splitLines() bool {
 	data := p.data
-	for i, c := range data {
-		if c >= 0x7f || c < ' ' && c != '\n' && !(c == '\r' && i+1 < len(data) && data[i+1] == '\n') {
-			return false // not ASCII, a control character, a tab, a carriage return alone
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c >= 0x80 {
+			r, size := utf8.DecodeRune(data[i:])
+			if size == 1 || !plainRune(r) {
+				return false // not UTF-8, or outside the subset
+			}
+			p.unicode = true
+			i += size - 1
+			continue
+		}
+		if c == 0x7f || c < ' ' && c != '\n' && !(c == '\r' && i+1 < len(data) && data[i+1] == '\n') {
+			return false // a control character, a tab, a carriage return alone
 		}
 	}
 	p.lines = make([]plainLine, 0, bytes.Count(data, []byte("\n"))+1)
@@ -121,6 +134,19 @@ func (p *plainParser) splitLines() bool {
 		p.lines = append(p.lines, plainLine{num: int32(num), indent: int32(indent), start: int32(start), end: int32(end)})
 	}
 	return true
+}
+
+// plainRune reports whether r, outside ASCII, is in the plain subset:
+// printable for yaml.v3, neither a line break for it (U+0085, U+2028,
+// U+2029) nor a byte order mark, and in the Basic Multilingual Plane.
+func plainRune(r rune) bool {
+	switch {
+	case r == 0x2028 || r == 0x2029 || r == 0xFEFF:
+		return false
+	case r >= 0xA0 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD:
+		return true
+	}
+	return false
 }
 
 // trimCR drops the carriage return of a line that ends in CR LF; yaml.v3
@@ -177,8 +203,17 @@ func (p *plainParser) pop(base int) []*yaml.Node {
 func (p *plainParser) text(l plainLine) []byte { return p.data[l.start:l.end] }
 
 func (p *plainParser) at(l plainLine, col int, n *yaml.Node) *yaml.Node {
-	n.Line, n.Column = int(l.num), col+1
+	n.Line, n.Column = int(l.num), p.column(l, col)
 	return n
+}
+
+// column is yaml.v3's 1-based column of byte col of line l: it counts
+// characters, not bytes.
+func (p *plainParser) column(l plainLine, col int) int {
+	if !p.unicode {
+		return col + 1
+	}
+	return utf8.RuneCount(p.text(l)[:col]) + 1
 }
 
 // block parses the block node that starts at column col of the current
@@ -248,7 +283,7 @@ func (p *plainParser) value(l plainLine, col, ind int) (*yaml.Node, bool) {
 		}
 	}
 	n := p.node(yaml.ScalarNode, "!!null")
-	n.Line, n.Column = int(l.num), ind+2
+	n.Line, n.Column = int(l.num), p.column(l, ind+1)
 	return n, true
 }
 

@@ -172,8 +172,16 @@ func TestPlainCases(t *testing.T) {
 		{"a:\tb\n", false},               // tab
 		{"a: b\r\n", true},
 		{"---\r\na: |\r\n  x\r\n\r\n  y\r\nb: [c, d]\r\n", true},
-		{"a: b\rc: d\n", false},        // a carriage return alone
-		{"a: é\n", false},              // not ASCII
+		{"a: b\rc: d\n", false}, // a carriage return alone
+		{"a: é\n", true},
+		{"# Übersicht\nname: café # crème\nb: {ü: 日本, x: 'ça'}\nc: |\n  ß\n  日本語\n- \n", false},
+		{"# Übersicht\nname: café # crème\nb: {ü: 日本, x: 'ça'}\nc: |\n  ß\n  日本語\nd:\n- ñ: ö\n  p:\n", true},
+		{"a: \u0085\n", false},     // a line break for yaml.v3
+		{"a: b\u2028c\n", false},   // a line break for yaml.v3
+		{"\ufeffa: b\n", false},    // byte order mark
+		{"a: \U0001F600\n", false}, // beyond the Basic Multilingual Plane
+		{"a: \xff\n", false},       // not UTF-8
+		{"a: \u00a0b\n", true},
 		{"? a\n: b\n", false},          // complex key
 		{"a: b: c\n", false},           // error
 		{"a: b\n- c\n", false},         // error
@@ -205,6 +213,7 @@ func FuzzPlain(f *testing.F) {
 	}
 	f.Add([]byte(corpus.Object(0)))
 	f.Add([]byte("a: {b: [c, 'd', \"e\"], f: g}\n- x\n"))
+	f.Add([]byte("# Übersicht\nname: café # crème\nb: {ü: 日本, x: 'ça'}\nc: |\n  ß\nd:\n- ñ:\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, c := range chunksOf(t, data) {
 			comparePlain(t, "fuzz", c.Data)
