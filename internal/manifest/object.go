@@ -556,6 +556,10 @@ func Decode(file string, c Chunk, opt Options) Decoded {
 		out.Diagnostics = append(out.Diagnostics, Diagnostic{Kind: DiagSyntax, File: file, Pos: Position{Line: c.StartLine, Column: 1}, Message: c.Err.Error()})
 		return out
 	}
+	if !HasContent(c.Data) {
+		out.Empty = true // comments only: yaml.v3 would make a comment node of them
+		return out
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(c.Data, &doc); err != nil {
 		out.Diagnostics = append(out.Diagnostics, syntaxDiagnostic(file, c, err))

@@ -412,15 +412,14 @@ func isFlowIndicator(c byte) bool {
 }
 
 // quotedEnd returns the index just past the closing quote of the quoted
-// scalar at the start of t, or -1 when it does not close on this line or
-// uses an escape.
+// scalar at the start of t, or -1 when it does not close on this line.
 func quotedEnd(t []byte) int {
 	q := t[0]
 	for i := 1; i < len(t); i++ {
 		switch t[i] {
 		case '\\':
 			if q == '"' {
-				return -1
+				i++ // an escape: the next character is not the closing quote
 			}
 		case q:
 			if q == '\'' && i+1 < len(t) && t[i+1] == '\'' {
@@ -438,7 +437,13 @@ func (p *plainParser) quoted(l plainLine, col int, t []byte) (*yaml.Node, bool) 
 	body := t[1 : len(t)-1]
 	if t[0] == '"' {
 		n.Style = yaml.DoubleQuotedStyle
-		n.Value = string(body)
+		if bytes.IndexByte(body, '\\') < 0 {
+			n.Value = string(body)
+		} else if v, ok := unescape(body); ok {
+			n.Value = string(v)
+		} else {
+			return nil, false
+		}
 	} else {
 		n.Style = yaml.SingleQuotedStyle
 		if bytes.Contains(body, []byte("''")) {
@@ -448,6 +453,99 @@ func (p *plainParser) quoted(l plainLine, col int, t []byte) (*yaml.Node, bool) 
 		}
 	}
 	return n, true
+}
+
+// unescape reads the escapes of a double-quoted scalar's body as yaml.v3
+// does (its set: YAML's but "\\/"), or reports false for an unknown or
+// invalid one.
+func unescape(body []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(body))
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		if i == len(body) {
+			return nil, false
+		}
+		digits := 0
+		switch body[i] {
+		case '0':
+			out = append(out, 0)
+		case 'a':
+			out = append(out, '\a')
+		case 'b':
+			out = append(out, '\b')
+		case 't':
+			out = append(out, '\t')
+		case 'n':
+			out = append(out, '\n')
+		case 'v':
+			out = append(out, '\v')
+		case 'f':
+			out = append(out, '\f')
+		case 'r':
+			out = append(out, '\r')
+		case 'e':
+			out = append(out, 0x1b)
+		case ' ', '"', '\'', '\\':
+			out = append(out, body[i])
+		case 'N':
+			out = utf8.AppendRune(out, 0x85)
+		case '_':
+			out = utf8.AppendRune(out, 0xa0)
+		case 'L':
+			out = utf8.AppendRune(out, 0x2028)
+		case 'P':
+			out = utf8.AppendRune(out, 0x2029)
+		case 'x':
+			digits = 2
+		case 'u':
+			digits = 4
+		case 'U':
+			digits = 8
+		default:
+			return nil, false
+		}
+		if digits == 0 {
+			continue
+		}
+		if i+digits >= len(body) {
+			return nil, false // too few digits
+		}
+		v := 0
+		for _, h := range body[i+1 : i+1+digits] {
+			d := hexDigit(h)
+			if d < 0 {
+				return nil, false
+			}
+			v = v<<4 | d
+		}
+		if v >= 0xd800 && v <= 0xdfff || v > 0x10ffff {
+			return nil, false
+		}
+		if v <= 0x7f {
+			out = append(out, byte(v))
+		} else {
+			out = utf8.AppendRune(out, rune(v))
+		}
+		i += digits
+	}
+	return out, true
+}
+
+func hexDigit(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }
 
 // scalar makes the plain scalar v at column col of line l, its tag
@@ -506,7 +604,10 @@ func (p *plainParser) inline(l plainLine, col, parent int) (*yaml.Node, bool) {
 		if end < 0 {
 			return nil, false
 		}
-		n, _ = p.quoted(l, col, t[:end])
+		var ok bool
+		if n, ok = p.quoted(l, col, t[:end]); !ok {
+			return nil, false
+		}
 	default:
 		if !plainStart(t) {
 			return nil, false
@@ -572,6 +673,7 @@ func (p *plainParser) flow(l plainLine, col int) (*yaml.Node, int, bool) {
 			}
 			break
 		}
+		start := i
 		item, next, ok := p.flowItem(l, i)
 		if !ok {
 			return nil, 0, false
@@ -579,7 +681,7 @@ func (p *plainParser) flow(l plainLine, col int) (*yaml.Node, int, bool) {
 		p.stack = append(p.stack, item)
 		i = skipSpaces(t, next)
 		if open == '{' {
-			if i+1 >= len(t) || t[i] != ':' || t[i+1] != ' ' || next != i {
+			if i+1 >= len(t) || t[i] != ':' || t[i+1] != ' ' || next != i || i-start >= maxKeyLength {
 				return nil, 0, false
 			}
 			v, next, ok := p.flowItem(l, skipSpaces(t, i+1))
@@ -634,8 +736,8 @@ func (p *plainParser) flowItem(l plainLine, i int) (*yaml.Node, int, bool) {
 		if end < 0 {
 			return nil, 0, false
 		}
-		n, _ := p.quoted(l, i, t[i:i+end])
-		return n, i + end, true
+		n, ok := p.quoted(l, i, t[i:i+end])
+		return n, i + end, ok
 	}
 	if !plainStart(t[i:]) {
 		return nil, 0, false

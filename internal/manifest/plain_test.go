@@ -166,10 +166,16 @@ func TestPlainCases(t *testing.T) {
 		{"a: &x b\nc: *x\n", false},      // anchor and alias
 		{"a: !t b\n", false},             // tag
 		{"<<: {a: b}\n", false},          // merge key
-		{"a: \"x\\ny\"\n", false},        // escape
-		{"a: [b,\n  c]\n", false},        // flow over two lines
-		{"a: [b, ]\n", false},            // trailing comma
-		{"a:\tb\n", false},               // tab
+		{"a: \"x\\ny\\t\\\"z\\\\ \\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\0\\e\\ \\'\"\n", true},
+		{"{\"a\\\"\": [\"\\u263a\", 'b'], c: \"\\x7f\"}\n", true},
+		{"a: \"x\\/y\"\n", false},    // not an escape for yaml.v3
+		{"a: \"x\\ud800\"\n", false}, // a surrogate
+		{"a: \"x\\u12\"\n", false},   // too few digits
+		{"a: \"x\\\n  y\"\n", false}, // an escaped line break
+		{"a: \"x\\\"\n", false},      // does not close
+		{"a: [b,\n  c]\n", false},    // flow over two lines
+		{"a: [b, ]\n", false},        // trailing comma
+		{"a:\tb\n", false},           // tab
 		{"a: b\r\n", true},
 		{"---\r\na: |\r\n  x\r\n\r\n  y\r\nb: [c, d]\r\n", true},
 		{"a: b\rc: d\n", false}, // a carriage return alone
