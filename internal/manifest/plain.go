@@ -345,14 +345,14 @@ func key(t []byte) (end, colon int, ok bool) {
 	switch t[0] {
 	case '"', '\'':
 		end = quotedEnd(t)
-		if end < 0 || end >= len(t) || end > maxKeyLength {
+		if end < 0 || end >= len(t) {
 			return 0, 0, false
 		}
 		colon = end
 		for colon < len(t) && t[colon] == ' ' {
 			colon++
 		}
-		if colon < len(t) && t[colon] == ':' && (colon+1 == len(t) || t[colon+1] == ' ') {
+		if colon < len(t) && t[colon] == ':' && (colon+1 == len(t) || t[colon+1] == ' ') && colon < maxKeyLength {
 			return end, colon, true
 		}
 		return 0, 0, false

@@ -200,6 +200,8 @@ func TestPlainCases(t *testing.T) {
 		{"a: `b`\n", false},
 		{strings.Repeat("[", 200) + strings.Repeat("]", 200) + "\n", false},
 		{strings.Repeat("k", 1100) + ": v\n", false},
+		{"\"k\"" + strings.Repeat(" ", 1100) + ": v\n", false},
+		{"{" + strings.Repeat("k", 1100) + ": v}\n", false},
 	} {
 		got := comparePlain(t, fmt.Sprintf("%q", tc.in), []byte(tc.in))
 		if got != tc.take {
