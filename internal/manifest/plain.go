@@ -746,8 +746,8 @@ func (p *plainParser) literal(l plainLine, col, parent int) (*yaml.Node, bool) {
 			continue
 		}
 		if indent < 0 {
-			if s <= parent {
-				return nil, false // an empty scalar
+			if s <= parent || s == 0 {
+				return nil, false // an empty scalar (yaml.v3 indents content by one at least)
 			}
 			indent = s
 		} else if s < indent {
