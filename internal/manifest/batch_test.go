@@ -143,12 +143,7 @@ values: only
 // FuzzParseBatch: whatever the input, the engine's way of parsing
 // (ParseBatch, then DecodeNode) gives what Decode gives alone.
 func FuzzParseBatch(f *testing.F) {
-	seeds, _ := filepath.Glob("../checks/*/testdata/*/*.yaml")
-	for _, s := range seeds {
-		if data, err := os.ReadFile(s); err == nil && len(data) < 8<<10 {
-			f.Add(data)
-		}
-	}
+	addFixtureSeeds(f)
 	f.Add([]byte("a: b\n---\nc: &d e\n---\n- x\n...\nkind: List\napiVersion: v1\nitems: [{kind: A, apiVersion: v1, metadata: {name: n}}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		compareBatch(t, "fuzz.yaml", data)

@@ -9,18 +9,24 @@ import (
 	"testing"
 )
 
-// FuzzDecode feeds arbitrary bytes through the splitter and the decoder.
-// Whatever the input, they must not panic or hang, and every diagnostic
-// must carry a line. Run it with:
-//
-//	go test ./internal/manifest -run '^$' -fuzz FuzzDecode -fuzztime 60s
-func FuzzDecode(f *testing.F) {
+// addFixtureSeeds seeds a fuzz target with the checks' fixtures (those
+// under 8 KiB).
+func addFixtureSeeds(f *testing.F) {
 	seeds, _ := filepath.Glob("../checks/*/testdata/*/*.yaml")
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil && len(data) < 8<<10 {
 			f.Add(data)
 		}
 	}
+}
+
+// FuzzDecode feeds arbitrary bytes through the splitter and the decoder.
+// Whatever the input, they must not panic or hang, and every diagnostic
+// must carry a line. Run it with:
+//
+//	go test ./internal/manifest -run '^$' -fuzz FuzzDecode -fuzztime 60s
+func FuzzDecode(f *testing.F) {
+	addFixtureSeeds(f)
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n"))
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: &m {<<: *m}\n"))

@@ -213,12 +213,7 @@ func TestPlainCases(t *testing.T) {
 // FuzzPlain: whatever the input, parsePlain either leaves it to yaml.v3
 // or builds yaml.v3's tree.
 func FuzzPlain(f *testing.F) {
-	seeds, _ := filepath.Glob("../checks/*/testdata/*/*.yaml")
-	for _, s := range seeds {
-		if data, err := os.ReadFile(s); err == nil && len(data) < 8<<10 {
-			f.Add(data)
-		}
-	}
+	addFixtureSeeds(f)
 	f.Add([]byte(corpus.Object(0)))
 	f.Add([]byte("a: {b: [c, 'd', \"e\"], f: g}\n- x\n"))
 	f.Add([]byte("# Übersicht\nname: café # crème\nb: {ü: 日本, x: 'ça'}\nc: |\n  ß\nd:\n- ñ:\n"))
