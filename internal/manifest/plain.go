@@ -165,11 +165,12 @@ func trimCR(line []byte) []byte {
 // node returns a new node from the parser's slab.
 func (p *plainParser) node(kind yaml.Kind, tag string) *yaml.Node {
 	if len(p.slab) == cap(p.slab) {
-		// Manifests hold about 1.4 nodes a line: the first slab holds
-		// that many, later ones 16 each.
+		// The corpus holds 2.3 nodes a line (a key and its value, and
+		// flow collections): the first slab holds 2.25 a line, later
+		// ones 16 each.
 		n := 16
 		if p.slab == nil {
-			n = len(p.lines) + len(p.lines)*2/5 + 4
+			n = len(p.lines)*9/4 + 4
 		}
 		p.slab = make([]yaml.Node, 0, n)
 	}
@@ -184,7 +185,7 @@ func (p *plainParser) content(ns []*yaml.Node) []*yaml.Node {
 	if cap(p.ptrs)-len(p.ptrs) < len(ns) {
 		n := 64
 		if p.ptrs == nil {
-			n = len(p.lines) + len(p.lines)/2 + 8
+			n = len(p.lines)*9/4 + 4 // one for every node but the root
 		}
 		p.ptrs = make([]*yaml.Node, 0, max(n, len(ns)))
 	}
