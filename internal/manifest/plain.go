@@ -62,6 +62,11 @@ func parsePlain(data []byte) (*yaml.Node, bool) {
 // documents go to yaml.v3, which has its own limit.
 const maxPlainDepth = 100
 
+// maxPlainPrealloc bounds what the plain parser allocates ahead, in lines
+// or nodes, for one document: a document of millions of short lines (up to
+// MaxDocumentBytes) then costs about what its nodes do, as with yaml.v3.
+const maxPlainPrealloc = 4096
+
 // maxKeyLength is yaml.v3's limit on a simple key: a longer one is an error.
 const maxKeyLength = 1024
 
@@ -103,7 +108,7 @@ func (p *plainParser) splitLines() bool {
 			return false // a control character, a tab, a carriage return alone
 		}
 	}
-	p.lines = make([]plainLine, 0, bytes.Count(data, []byte("\n"))+1)
+	p.lines = make([]plainLine, 0, min(bytes.Count(data, []byte("\n"))+1, maxPlainPrealloc))
 	num, off := 0, 0
 	for len(data) > 0 {
 		num++
@@ -167,10 +172,11 @@ func (p *plainParser) node(kind yaml.Kind, tag string) *yaml.Node {
 	if len(p.slab) == cap(p.slab) {
 		// The corpus holds 2.3 nodes a line (a key and its value, and
 		// flow collections): the first slab holds 2.25 a line, later
-		// ones 16 each.
+		// ones 16 each; enormous documents get slabs of a bounded size,
+		// so that a guess never costs more than the nodes themselves.
 		n := 16
-		if p.slab == nil {
-			n = len(p.lines)*9/4 + 4
+		if p.slab == nil || len(p.lines) > maxPlainPrealloc {
+			n = min(len(p.lines)*9/4+4, maxPlainPrealloc)
 		}
 		p.slab = make([]yaml.Node, 0, n)
 	}
@@ -184,8 +190,8 @@ func (p *plainParser) node(kind yaml.Kind, tag string) *yaml.Node {
 func (p *plainParser) content(ns []*yaml.Node) []*yaml.Node {
 	if cap(p.ptrs)-len(p.ptrs) < len(ns) {
 		n := 64
-		if p.ptrs == nil {
-			n = len(p.lines)*9/4 + 4 // one for every node but the root
+		if p.ptrs == nil || len(p.lines) > maxPlainPrealloc {
+			n = min(len(p.lines)*9/4+4, maxPlainPrealloc) // one for every node but the root
 		}
 		p.ptrs = make([]*yaml.Node, 0, max(n, len(ns)))
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -268,5 +269,22 @@ func TestPlainTag(t *testing.T) {
 		if got := plainTag(&yaml.Node{Kind: yaml.ScalarNode, Value: v}); got != want {
 			t.Errorf("plainTag(%q) = %s, yaml.v3 resolves %s", v, got, want)
 		}
+	}
+}
+
+// TestPlainBoundedAllocation: what the plain parser allocates ahead does
+// not grow with lines that hold nothing (a document of 16 Mi blank and
+// comment lines once cost it 512 MB of line records).
+func TestPlainBoundedAllocation(t *testing.T) {
+	in := []byte(strings.Repeat("\n#\n", 8<<20) + "a: b\n")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if _, ok := parsePlain(in); !ok {
+		t.Fatal("not taken")
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Errorf("parsePlain allocated %d KiB for a document of one mapping entry and 16 Mi empty lines", got>>10)
 	}
 }
