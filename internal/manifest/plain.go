@@ -84,6 +84,7 @@ type plainParser struct {
 	explicit bool         // the document starts with a "---" line
 	depth    int          // nesting of collections being parsed
 	unicode  bool         // the document has characters outside ASCII
+	cursor   columnCursor // for column, on documents outside ASCII
 	slab     []yaml.Node  // nodes are cut from it
 	ptrs     []*yaml.Node // Content slices are cut from it
 	stack    []*yaml.Node // children of the collections being parsed
@@ -219,12 +220,27 @@ func (p *plainParser) at(l plainLine, col int, n *yaml.Node) *yaml.Node {
 }
 
 // column is yaml.v3's 1-based column of byte col of line l: it counts
-// characters, not bytes.
+// characters, not bytes. Nodes are made left to right, so the count goes
+// on from the last one asked for on the same line (a long line of flow
+// items would cost the square of its length otherwise).
 func (p *plainParser) column(l plainLine, col int) int {
 	if !p.unicode {
 		return col + 1
 	}
-	return utf8.RuneCount(p.text(l)[:col]) + 1
+	if c := &p.cursor; c.line != l.num || col < c.byte {
+		*c = columnCursor{line: l.num}
+	}
+	c := &p.cursor
+	c.runes += utf8.RuneCount(p.text(l)[c.byte:col])
+	c.byte = col
+	return c.runes + 1
+}
+
+// columnCursor is where column last counted: a byte of a line and the
+// characters before it.
+type columnCursor struct {
+	line        int32
+	byte, runes int
 }
 
 // block parses the block node that starts at column col of the current

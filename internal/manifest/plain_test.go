@@ -288,3 +288,18 @@ func TestPlainBoundedAllocation(t *testing.T) {
 		t.Errorf("parsePlain allocated %d KiB for a document of one mapping entry and 16 Mi empty lines", got>>10)
 	}
 }
+
+// TestPlainLongLines: long lines outside ASCII parse like yaml.v3's, and
+// (the reason for the test) in time proportional to their length: columns
+// were once counted from the start of the line for every node, and this
+// input took 8 seconds.
+func TestPlainLongLines(t *testing.T) {
+	for _, in := range []string{
+		"é: [" + strings.Repeat("b, ", 100000) + "c]\n",
+		"é: {" + strings.Repeat("ü: b, ", 50000) + "c: d}\n",
+	} {
+		if !comparePlain(t, "long line", []byte(in)) {
+			t.Errorf("not taken: %.40q...", in)
+		}
+	}
+}
