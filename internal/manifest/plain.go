@@ -582,21 +582,88 @@ func (p *plainParser) inline(l plainLine, col, parent int) (*yaml.Node, bool) {
 		if !plainStart(t) {
 			return nil, false
 		}
-		end = len(t)
-		for i := 1; i < len(t); i++ {
-			if t[i] == '#' && t[i-1] == ' ' {
-				end = i
-				break
-			}
-			if t[i] == ':' && (i+1 == len(t) || t[i+1] == ' ') {
-				return nil, false // a mapping where a scalar must be
+		v, comment, ok := plainLineText(t)
+		if !ok {
+			return nil, false // a mapping where a scalar must be
+		}
+		if !comment {
+			if v, ok = p.continuation(l, parent, v); !ok {
+				return nil, false
 			}
 		}
-		v := bytes.TrimRight(t[:end], " ")
 		n = p.scalar(l, col, v)
 		return n, n != nil
 	}
 	return n, restIsComment(t[end:])
+}
+
+// plainLineText returns the part of a plain scalar on one line (t, from
+// the scalar or from a continuation line's first character): up to a
+// comment or the end of the line, trailing spaces left out. ok is false
+// where a ": " or a final ":" makes it a mapping.
+func plainLineText(t []byte) (v []byte, comment, ok bool) {
+	end := len(t)
+	for i := 1; i < len(t); i++ {
+		if t[i] == '#' && t[i-1] == ' ' {
+			end, comment = i, true
+			break
+		}
+		if t[i] == ':' && (i+1 == len(t) || t[i+1] == ' ') {
+			return nil, false, false
+		}
+	}
+	return bytes.TrimRight(t[:end], " "), comment, true
+}
+
+// continuation adds to the plain scalar v, whose first line is l, the
+// lines that continue it: those indented deeper than the collection at
+// column parent that holds it. yaml.v3 folds them: one line break becomes
+// a space, and n blank lines between two lines n line breaks. A comment
+// line among them, or one that starts like anything but plain text, is
+// left to yaml.v3.
+func (p *plainParser) continuation(l plainLine, parent int, v []byte) ([]byte, bool) {
+	var out []byte
+	prev := l
+	for p.i < len(p.lines) && int(p.lines[p.i].indent) > parent {
+		next := p.lines[p.i]
+		t := p.text(next)[next.indent:]
+		if !plainStart(t) || t[0] == '-' || t[0] == '?' || t[0] == ':' {
+			return nil, false
+		}
+		// Between the two lines: blank lines only (a comment line would
+		// end the scalar).
+		blank := int(next.num - prev.num - 1)
+		if blank > 0 {
+			for _, b := range p.data[prev.end:next.start] {
+				if b == '#' {
+					return nil, false
+				}
+			}
+		}
+		text, comment, ok := plainLineText(t)
+		if !ok {
+			return nil, false
+		}
+		if out == nil {
+			out = append(make([]byte, 0, len(v)+len(text)+16), v...)
+		}
+		if blank == 0 {
+			out = append(out, ' ')
+		}
+		for range blank {
+			out = append(out, '\n')
+		}
+		out = append(out, text...)
+		prev = next
+		p.i++
+		if comment {
+			break
+		}
+	}
+	if out == nil {
+		return v, true
+	}
+	return out, true
 }
 
 // restIsComment reports whether t holds only spaces and maybe a comment

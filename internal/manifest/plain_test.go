@@ -150,7 +150,17 @@ func TestPlainCases(t *testing.T) {
 		{"\"a b\": c\n'd': e\n", true},
 		{"a: http://x/y?z=1\n", true},
 		{"-\n  a: b\n-\n- c\n", true},
-		{"a: b\n  c\n", false}, // a scalar over two lines
+		{"a: b\n  c\n", true},
+		{"a: b  \n  c d  \n\n\n   e # x\nf:\n  g\n   h\n- i\n", false},
+		{"a: b  \n  c d  \n\n\n   e # x\nf:\n  g\n   h\ni: [j]\n", true},
+		{"- a\n  b\n-   c\n    d\n- k: l\n    m\n", true},
+		{"a\nb\n", true},
+		{"a: b\n  # c\n  d\n", false},   // a comment line ends the scalar
+		{"a: b\n  - c\n", false},        // left to yaml.v3
+		{"a: b\n  c: d\n", false},       // a mapping value in a scalar: an error
+		{"a: b # c\n  d\n", false},      // a comment ends the scalar
+		{"a: b\n  c # d\n  e\n", false}, // the same on a later line
+		{"- k: l\n  m\n", false},        // an error
 		{"a: |\n  x\n", true},
 		{"a: |-\n  x\n  y\n\n  z\nb: c\n", true},
 		{"a: |\n  x\n\n\nb: c\n", true},
