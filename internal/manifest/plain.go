@@ -16,13 +16,14 @@ import (
 // The subset: UTF-8 text of printable characters of the Basic Multilingual
 // Plane without tabs, lines ending in LF or CR LF; an optional "---" line
 // first; block mappings and block sequences (indentless and compact ones
-// too); keys that are plain or quoted scalars on one line; one-line plain
-// scalars, one-line quoted scalars (with yaml.v3's escapes) and one-line
-// flow collections of those; literal block scalars ("|", "|-"); empty
-// values; comments. Not in it, and so left to yaml.v3: folded scalars,
-// "|+" and indentation indicators, scalars and flow collections over
-// several lines, anchors, aliases, tags, directives, complex keys, merge
-// keys, and every syntax error (yaml.v3 gives the message).
+// too); keys that are plain or quoted scalars on one line; plain scalars
+// (over several lines too), one-line quoted scalars (with yaml.v3's
+// escapes) and one-line flow collections of those; literal block scalars
+// ("|", "|-"); empty values; comments. Not in it, and so left to yaml.v3:
+// folded scalars, "|+" and indentation indicators, quoted scalars and flow
+// collections over several lines, anchors, aliases, tags, directives,
+// complex keys, merge keys, and every syntax error (yaml.v3 gives the
+// message).
 //
 // Within the subset the node tree is the one yaml.v3 builds, field for
 // field (kind, style, tag, value, line, column), without the comments, which

@@ -228,6 +228,7 @@ func FuzzPlain(f *testing.F) {
 	f.Add([]byte(corpus.Object(0)))
 	f.Add([]byte("a: {b: [c, 'd', \"e\"], f: g}\n- x\n"))
 	f.Add([]byte("# Übersicht\nname: café # crème\nb: {ü: 日本, x: 'ça'}\nc: |\n  ß\nd:\n- ñ:\n"))
+	f.Add([]byte("a: b\n  c\n\n  d\n- e\n  f\ng: \"h\\ti\\u00e9\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, c := range chunksOf(t, data) {
 			comparePlain(t, "fuzz", c.Data)
