@@ -18,12 +18,12 @@ import (
 // first; block mappings and block sequences (indentless and compact ones
 // too); keys that are plain or quoted scalars on one line; plain scalars
 // (over several lines too), one-line quoted scalars (with yaml.v3's
-// escapes) and one-line flow collections of those; literal block scalars
-// ("|", "|-"); empty values; comments. Not in it, and so left to yaml.v3:
-// folded scalars, "|+" and indentation indicators, quoted scalars and flow
-// collections over several lines, anchors, aliases, tags, directives,
-// complex keys, merge keys, and every syntax error (yaml.v3 gives the
-// message).
+// escapes) and one-line flow collections of those; literal and folded
+// block scalars ("|", "|-", ">", ">-"); empty values; comments. Not in it,
+// and so left to yaml.v3: "|+", ">+", indentation indicators, more
+// indented lines in folded scalars, quoted scalars and flow collections
+// over several lines, anchors, aliases, tags, directives, complex keys,
+// merge keys, and every syntax error (yaml.v3 gives the message).
 //
 // Within the subset the node tree is the one yaml.v3 builds, field for
 // field (kind, style, tag, value, line, column), without the comments, which
@@ -553,12 +553,12 @@ func plainTag(n *yaml.Node) string {
 
 // inline parses the scalar or flow collection at column col of the
 // current line l, which must end the line (but for a comment), or the
-// literal block scalar it starts, in a collection at column parent; it
-// moves to the next line.
+// block scalar it starts, in a collection at column parent; it moves to
+// the next line.
 func (p *plainParser) inline(l plainLine, col, parent int) (*yaml.Node, bool) {
 	t := p.text(l)[col:]
-	if t[0] == '|' {
-		return p.literal(l, col, parent)
+	if t[0] == '|' || t[0] == '>' {
+		return p.blockScalar(l, col, parent)
 	}
 	p.i++
 	var n *yaml.Node
@@ -804,12 +804,16 @@ func (p *plainParser) flowItem(l plainLine, i int) (*yaml.Node, int, bool) {
 	return n, end, n != nil
 }
 
-// literal parses the literal block scalar ("|" or "|-") whose header is at
-// column col of the current line l, in a collection at column parent, and
-// moves past its last line. Leading empty lines, lines of spaces longer
-// than the indentation, an explicit indentation, "|+" and a scalar that
-// ends the input without a newline are left to yaml.v3.
-func (p *plainParser) literal(l plainLine, col, parent int) (*yaml.Node, bool) {
+// blockScalar parses the literal ("|", "|-") or folded (">", ">-") block
+// scalar whose header is at column col of the current line l, in a
+// collection at column parent, and moves past its last line. A folded
+// scalar joins two lines with a space, or with n line breaks where n empty
+// lines part them, as yaml.v3 does for lines indented alike. Leading empty
+// lines, lines of spaces longer than the indentation, more indented lines
+// in a folded scalar, an explicit indentation, "|+" or ">+" and a scalar
+// that ends the input without a newline are left to yaml.v3.
+func (p *plainParser) blockScalar(l plainLine, col, parent int) (*yaml.Node, bool) {
+	folded := p.text(l)[col] == '>'
 	h := p.text(l)[col+1:]
 	strip := len(h) > 0 && h[0] == '-'
 	if strip {
@@ -844,8 +848,14 @@ func (p *plainParser) literal(l plainLine, col, parent int) (*yaml.Node, bool) {
 		} else if s < indent {
 			break
 		}
-		if !found {
+		if !found || folded && s > indent {
 			return nil, false
+		}
+		switch {
+		case folded && len(buf) > 0 && empty == 0:
+			buf[len(buf)-1] = ' ' // the line break folds into a space
+		case folded && len(buf) > 0:
+			buf = buf[:len(buf)-1] // the line break goes, the empty lines' stay
 		}
 		for ; empty > 0; empty-- {
 			buf = append(buf, '\n')
@@ -863,6 +873,9 @@ func (p *plainParser) literal(l plainLine, col, parent int) (*yaml.Node, bool) {
 	}
 	n := p.at(l, col, p.node(yaml.ScalarNode, "!!str"))
 	n.Style = yaml.LiteralStyle
+	if folded {
+		n.Style = yaml.FoldedStyle
+	}
 	n.Value = string(buf)
 	for p.i < len(p.lines) && int(p.lines[p.i].num) <= last {
 		p.i++

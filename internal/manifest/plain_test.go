@@ -173,10 +173,15 @@ func TestPlainCases(t *testing.T) {
 		{"a: |2\n  x\n", false},          // explicit indentation
 		{"a: |\nb: c\n", false},          // empty
 		{"a: |\n  x", false},             // no final newline
-		{"a: >\n  x\n", false},           // folded scalar
-		{"a: &x b\nc: *x\n", false},      // anchor and alias
-		{"a: !t b\n", false},             // tag
-		{"<<: {a: b}\n", false},          // merge key
+		{"a: >\n  x\n", true},
+		{"a: >-\n  x y \n  z\n\n\n  w\nb: >\n  v\n\n- c\n", false},
+		{"a: >-\n  x y \n  z\n\n\n  w\nb: >\n  v\n\nc: > # d\n  e\n", true},
+		{"- >\n  a\n  b\n", true},
+		{"a: >\n  x\n    y\n", false}, // more indented: left to yaml.v3
+		{"a: >+\n  x\n", false},       // keep
+		{"a: &x b\nc: *x\n", false},   // anchor and alias
+		{"a: !t b\n", false},          // tag
+		{"<<: {a: b}\n", false},       // merge key
 		{"a: \"x\\ny\\t\\\"z\\\\ \\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\0\\e\\ \\'\"\n", true},
 		{"{\"a\\\"\": [\"\\u263a\", 'b'], c: \"\\x7f\"}\n", true},
 		{"a: \"x\\/y\"\n", false},    // not an escape for yaml.v3
@@ -229,6 +234,7 @@ func FuzzPlain(f *testing.F) {
 	f.Add([]byte("a: {b: [c, 'd', \"e\"], f: g}\n- x\n"))
 	f.Add([]byte("# Übersicht\nname: café # crème\nb: {ü: 日本, x: 'ça'}\nc: |\n  ß\nd:\n- ñ:\n"))
 	f.Add([]byte("a: b\n  c\n\n  d\n- e\n  f\ng: \"h\\ti\\u00e9\"\n"))
+	f.Add([]byte("a: >-\n  b c\n\n  d\ne: |\n  f\n   g\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, c := range chunksOf(t, data) {
 			comparePlain(t, "fuzz", c.Data)
