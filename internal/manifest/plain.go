@@ -269,11 +269,10 @@ func (p *plainParser) sequence(col int) (*yaml.Node, bool) {
 	base := len(p.stack)
 	for {
 		l := p.lines[p.i]
-		txt := p.text(l)
-		k := skipSpaces(txt, col+1)
+		k, ends := afterIndicator(p.text(l), col)
 		var item *yaml.Node
 		var ok bool
-		if k == len(txt) || txt[k] == '#' && k > col+1 {
+		if ends {
 			p.i++
 			item, ok = p.value(l, col, col)
 		} else {
@@ -325,9 +324,9 @@ func (p *plainParser) mapping(col int) (*yaml.Node, bool) {
 		if !ok {
 			return nil, false
 		}
-		k := skipSpaces(txt, col+colon+1)
+		k, ends := afterIndicator(txt, col+colon)
 		var v *yaml.Node
-		if k == len(txt) || txt[k] == '#' && k > col+colon+1 {
+		if ends {
 			p.i++
 			if p.i < len(p.lines) && int(p.lines[p.i].indent) == col && isEntry(p.text(p.lines[p.i])[col:]) {
 				v, ok = p.sequence(col) // indentless sequence
@@ -359,6 +358,14 @@ func (p *plainParser) mapping(col int) (*yaml.Node, bool) {
 	return m, true
 }
 
+// afterIndicator returns where the content after the indicator ("-" or
+// ":") at index ind of txt starts, and whether the line ends there instead
+// (but for a comment): the entry's value is then on the next lines.
+func afterIndicator(txt []byte, ind int) (k int, ends bool) {
+	k = skipSpaces(txt, ind+1)
+	return k, k == len(txt) || txt[k] == '#' && k > ind+1
+}
+
 // isEntry reports whether t starts with a block sequence entry ("-" and a
 // space or the end of the line).
 func isEntry(t []byte) bool { return t[0] == '-' && (len(t) == 1 || t[1] == ' ') }
@@ -381,7 +388,7 @@ func key(t []byte) (end, colon int, ok bool) {
 		}
 		return 0, 0, false
 	}
-	if !plainStart(t) {
+	if !plainStart(t, false) {
 		return 0, 0, false
 	}
 	for i := 0; i < len(t); i++ {
@@ -421,10 +428,16 @@ func (p *plainParser) keyNode(l plainLine, col int, t []byte) (*yaml.Node, int, 
 }
 
 // plainStart reports whether a plain scalar may start t (YAML's rule for
-// indicators, narrowed to what is surely a plain scalar).
-func plainStart(t []byte) bool {
+// indicators, narrowed to what is surely a plain scalar), inside a flow
+// collection when flow is set: there "?" and ":" are indicators always.
+func plainStart(t []byte, flow bool) bool {
 	switch t[0] {
-	case '-', '?', ':':
+	case '?', ':':
+		if flow {
+			return false
+		}
+		fallthrough
+	case '-':
 		return len(t) > 1 && t[1] != ' ' && !isFlowIndicator(t[1])
 	case ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
 		return false
@@ -519,8 +532,8 @@ func unescape(body []byte) ([]byte, bool) {
 	return out, true
 }
 
-// scalar makes the plain scalar v at column col of line l, its tag
-// resolved by yaml.v3 itself.
+// scalar makes the plain scalar v at column col of line l, its tag the one
+// yaml.v3 resolves (plainTag).
 func (p *plainParser) scalar(l plainLine, col int, v []byte) *yaml.Node {
 	if len(v) == 0 || len(v) == 2 && v[0] == '<' && v[1] == '<' {
 		return nil // empty, or a merge key
@@ -580,7 +593,7 @@ func (p *plainParser) inline(l plainLine, col, parent int) (*yaml.Node, bool) {
 			return nil, false
 		}
 	default:
-		if !plainStart(t) {
+		if !plainStart(t, false) {
 			return nil, false
 		}
 		v, comment, ok := plainLineText(t)
@@ -628,8 +641,8 @@ func (p *plainParser) continuation(l plainLine, parent int, v []byte) ([]byte, b
 	for p.i < len(p.lines) && int(p.lines[p.i].indent) > parent {
 		next := p.lines[p.i]
 		t := p.text(next)[next.indent:]
-		if !plainStart(t) || t[0] == '-' || t[0] == '?' || t[0] == ':' {
-			return nil, false
+		if t[0] == '-' || !plainStart(t, true) {
+			return nil, false // not plain text for sure ("-" would start a sequence)
 		}
 		// Between the two lines: blank lines only (a comment line would
 		// end the scalar).
@@ -777,8 +790,8 @@ func (p *plainParser) flowItem(l plainLine, i int) (*yaml.Node, int, bool) {
 		n, ok := p.quoted(l, i, t[i:i+end])
 		return n, i + end, ok
 	}
-	if !plainStart(t[i:]) || t[i] == '?' || t[i] == ':' {
-		return nil, 0, false // in a flow collection "?" and ":" are indicators, always
+	if !plainStart(t[i:], true) {
+		return nil, 0, false
 	}
 	j := i
 	for ; j < len(t); j++ {
