@@ -264,36 +264,35 @@ func wholeJSON(w io.Writer, r *Report) error {
 		return err
 	}
 	bw.Write(b[:len(b)-2]) // without the closing "\n}"
-	bw.WriteString(",\n  \"findings\": [")
-	for i, f := range r.Result.Findings {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		b, err := json.MarshalIndent(f, "    ", "  ")
-		if err != nil {
-			return err
-		}
-		bw.WriteString("\n    ")
-		bw.Write(b)
+	bw.WriteString(",\n  \"findings\": ")
+	if err := wholeJSONArray(bw, r.Result.Findings); err != nil {
+		return err
 	}
-	if len(r.Result.Findings) > 0 {
-		bw.WriteString("\n  ")
+	bw.WriteString(",\n  \"notes\": ")
+	if err := wholeJSONArray(bw, r.Result.Notes); err != nil {
+		return err
 	}
-	bw.WriteString("],\n  \"notes\": [")
-	for i, n := range r.Result.Notes {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		b, err := json.MarshalIndent(n, "    ", "  ")
-		if err != nil {
-			return err
-		}
-		bw.WriteString("\n    ")
-		bw.Write(b)
-	}
-	if len(r.Result.Notes) > 0 {
-		bw.WriteString("\n  ")
-	}
-	bw.WriteString("]\n}\n")
+	bw.WriteString("\n}\n")
 	return bw.Flush()
+}
+
+// wholeJSONArray writes items as an array at the second level of indentation.
+func wholeJSONArray[T any](bw *bufio.Writer, items []T) error {
+	bw.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.MarshalIndent(it, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(items) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteByte(']')
+	return nil
 }
