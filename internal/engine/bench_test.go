@@ -60,15 +60,15 @@ func BenchmarkCheck(b *testing.B) {
 		}
 		// The same documents, each with a comment holding a tab: none is
 		// in the plain parser's subset, so yaml.v3 parses them all.
-		var all bytes.Buffer
-		if err := corpus.Write(&all, n); err != nil {
+		all, err := os.ReadFile(stream)
+		if err != nil {
 			b.Fatal(err)
 		}
 		outside := filepath.Join(dir, "outside.yaml")
-		if err := os.WriteFile(outside, bytes.ReplaceAll(all.Bytes(), []byte("---\n"), []byte("---\n#\tparsed by yaml.v3\n")), 0o644); err != nil {
+		if err := os.WriteFile(outside, bytes.ReplaceAll(all, []byte("---\n"), []byte("---\n#\tparsed by yaml.v3\n")), 0o644); err != nil {
 			b.Fatal(err)
 		}
-		all = bytes.Buffer{}
+		all = nil
 
 		// Each check benchmark reports x-yaml, its CPU time per object
 		// over that of the yaml-nodes baseline, measured right before and
